@@ -1,0 +1,130 @@
+package io.cardroutes;
+
+import java.time.Clock;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.cardroutes.enkash.AnswerClassifier;
+import io.cardroutes.enkash.EnkashCodec;
+import io.cardroutes.enkash.EnkashSettings;
+import io.cardroutes.enkash.RetryAfterDelay;
+import io.cardroutes.enkash.TokenProvider;
+import io.cardroutes.persistence.BatchLedger;
+import io.cardroutes.persistence.CardLedger;
+import io.cardroutes.pipeline.InboxFiles;
+import io.cardroutes.pipeline.Outcomes;
+import io.cardroutes.pipeline.RequestNormalizer;
+import io.cardroutes.sandbox.EnkashSandbox;
+import io.cardroutes.sandbox.SandboxSettings;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jpa.JpaComponent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the Java parts the routes call by name (see README, "Beans"). Everything here is wiring:
+ * the behaviour lives in the route files and in the small classes this creates.
+ */
+public class BundleConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BundleConfiguration.class);
+    static final String[] FOLDERS = {"app.inbox", "app.outbox", "app.error-dir", "app.request-schema"};
+
+    @Override
+    public void configure(CamelContext context) {
+        Settings settings = new Settings(context);
+        absoluteFolders(context, settings);
+        Clock clock = Clock.systemUTC();
+        Registry registry = context.getRegistry();
+
+        EnkashSettings enkash = EnkashSettings.from(settings);
+        if (settings.flag("enkash.sandbox.enabled")) {
+            EnkashSandbox sandbox = new EnkashSandbox(sandboxSettings(settings, enkash), clock);
+            registry.bind("enkashSandbox", sandbox);
+            addService(context, sandbox);
+        }
+
+        HikariDataSource dataSource = dataSource(settings);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        EntityManagerFactory emf = Persistence.createEntityManagerFactory("cards", Map.of(
+                "jakarta.persistence.nonJtaDataSource", dataSource,
+                "hibernate.hbm2ddl.auto", "none",
+                "hibernate.jdbc.batch_size", "50"));
+        addService(context, new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                emf.close();
+                dataSource.close();
+            }
+        });
+        registry.bind("dataSource", DataSource.class, dataSource);
+        registry.bind("entityManagerFactory", EntityManagerFactory.class, emf);
+        JpaComponent jpa = new JpaComponent();
+        jpa.setEntityManagerFactory(emf);
+        registry.bind("jpa", jpa);
+
+        EnkashCodec codec = new EnkashCodec(enkash);
+        registry.bind("enkashCodec", codec);
+        registry.bind("tokenProvider", new TokenProvider(enkash, context.createProducerTemplate(), clock));
+        registry.bind("answerClassifier", new AnswerClassifier(codec, clock, enkash.retryAfterCap()));
+        registry.bind("retryAfterDelay", new RetryAfterDelay());
+        registry.bind("requestNormalizer", new RequestNormalizer(settings.text("enkash.company-id", ""),
+                settings.text("enkash.card-account-id", "")));
+        registry.bind("outcomes", new Outcomes());
+        registry.bind("inboxFiles", new InboxFiles());
+        registry.bind("cardLedger", new CardLedger(emf, clock));
+        registry.bind("batchLedger", new BatchLedger(emf, clock));
+        LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
+                settings.flag("enkash.sandbox.enabled") ? "on" : "off", dataSource.getJdbcUrl());
+    }
+
+    /** File endpoints resolve relative folders against different roots; make them all absolute once. */
+    private static void absoluteFolders(CamelContext context, Settings settings) {
+        PropertiesComponent pc = context.getPropertiesComponent();
+        for (String key : FOLDERS) {
+            pc.addOverrideProperty(key, settings.folder(key).toString());
+        }
+    }
+
+    private static SandboxSettings sandboxSettings(Settings s, EnkashSettings enkash) {
+        return new SandboxSettings(
+                s.integer("enkash.sandbox.port"),
+                enkash.clientId(), enkash.clientSecret(), enkash.username(), enkash.password(), enkash.partnerId(),
+                s.longValue("enkash.sandbox.token-lifetime-s"),
+                s.longValue("enkash.sandbox.latency-ms"),
+                s.decimal("enkash.sandbox.share-5xx"),
+                s.decimal("enkash.sandbox.share-429"),
+                s.integer("enkash.sandbox.retry-after-s"),
+                enkash.encryptionEnabled(), enkash.encryptionSecretKey(),
+                s.set("enkash.sandbox.empty-card-accounts"),
+                s.integer("enkash.sandbox.threads"));
+    }
+
+    private static HikariDataSource dataSource(Settings s) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("cards-db");
+        config.setJdbcUrl(s.text("app.db.url"));
+        config.setUsername(s.text("app.db.user", ""));
+        config.setPassword(s.text("app.db.password", ""));
+        config.setMaximumPoolSize(s.integer("app.db.pool-size"));
+        return new HikariDataSource(config);
+    }
+
+    private static void addService(CamelContext context, Object service) {
+        try {
+            context.addService(service, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start " + service.getClass().getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.cardroutes.persistence;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One input file, array or batch call: the unit a results file or a batch status reports on. */
+@Entity
+@Table(name = "card_batch")
+public class BatchEntity {
+
+    @Id
+    @Column(name = "batch_id", length = 64)
+    private String batchId;
+    private String channel;
+    private String source;
+    private String status;
+    private int total;
+    @Column(name = "created_at")
+    private Instant createdAt;
+    @Column(name = "completed_at")
+    private Instant completedAt;
+
+    public String getBatchId() { return batchId; }
+    public void setBatchId(String batchId) { this.batchId = batchId; }
+    public String getChannel() { return channel; }
+    public void setChannel(String channel) { this.channel = channel; }
+    public String getSource() { return source; }
+    public void setSource(String source) { this.source = source; }
+    public String getStatus() { return status; }
+    public void setStatus(String status) { this.status = status; }
+    public int getTotal() { return total; }
+    public void setTotal(int total) { this.total = total; }
+    public Instant getCreatedAt() { return createdAt; }
+    public void setCreatedAt(Instant createdAt) { this.createdAt = createdAt; }
+    public Instant getCompletedAt() { return completedAt; }
+    public void setCompletedAt(Instant completedAt) { this.completedAt = completedAt; }
+}

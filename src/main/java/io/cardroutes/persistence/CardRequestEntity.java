@@ -1,0 +1,73 @@
+package io.cardroutes.persistence;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One row per requestId: where it came from, where it stands, and what EnKash made of it. */
+@Entity
+@Table(name = "card_request")
+public class CardRequestEntity {
+
+    @Id
+    @Column(name = "request_id", length = 200)
+    private String requestId;
+    private String channel;
+    private String source;
+    private String status;
+    @Column(name = "company_id")
+    private String companyId;
+    @Column(name = "card_account_id")
+    private String cardAccountId;
+    @Column(name = "request_json", length = 20000)
+    private String requestJson;
+    @Column(name = "enkash_card_id")
+    private String enkashCardId;
+    @Column(name = "masked_number")
+    private String maskedNumber;
+    @Column(name = "card_status")
+    private String cardStatus;
+    @Column(name = "kyc_status")
+    private String kycStatus;
+    @Column(length = 4000)
+    private String error;
+    private int attempts;
+    @Column(name = "created_at")
+    private Instant createdAt;
+    @Column(name = "updated_at")
+    private Instant updatedAt;
+
+    public String getRequestId() { return requestId; }
+    public void setRequestId(String requestId) { this.requestId = requestId; }
+    public String getChannel() { return channel; }
+    public void setChannel(String channel) { this.channel = channel; }
+    public String getSource() { return source; }
+    public void setSource(String source) { this.source = source; }
+    public String getStatus() { return status; }
+    public void setStatus(String status) { this.status = status; }
+    public String getCompanyId() { return companyId; }
+    public void setCompanyId(String companyId) { this.companyId = companyId; }
+    public String getCardAccountId() { return cardAccountId; }
+    public void setCardAccountId(String cardAccountId) { this.cardAccountId = cardAccountId; }
+    public String getRequestJson() { return requestJson; }
+    public void setRequestJson(String requestJson) { this.requestJson = requestJson; }
+    public String getEnkashCardId() { return enkashCardId; }
+    public void setEnkashCardId(String enkashCardId) { this.enkashCardId = enkashCardId; }
+    public String getMaskedNumber() { return maskedNumber; }
+    public void setMaskedNumber(String maskedNumber) { this.maskedNumber = maskedNumber; }
+    public String getCardStatus() { return cardStatus; }
+    public void setCardStatus(String cardStatus) { this.cardStatus = cardStatus; }
+    public String getKycStatus() { return kycStatus; }
+    public void setKycStatus(String kycStatus) { this.kycStatus = kycStatus; }
+    public String getError() { return error; }
+    public void setError(String error) { this.error = error; }
+    public int getAttempts() { return attempts; }
+    public void setAttempts(int attempts) { this.attempts = attempts; }
+    public Instant getCreatedAt() { return createdAt; }
+    public void setCreatedAt(Instant createdAt) { this.createdAt = createdAt; }
+    public Instant getUpdatedAt() { return updatedAt; }
+    public void setUpdatedAt(Instant updatedAt) { this.updatedAt = updatedAt; }
+}

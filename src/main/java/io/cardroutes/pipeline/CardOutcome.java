@@ -1,0 +1,22 @@
+package io.cardroutes.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** What happened to one card request: the shape results files, replies and the database share. */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record CardOutcome(
+        String requestId,
+        String status,
+        String enKashCardId,
+        String maskedNumber,
+        String cardStatus,
+        String kycStatus,
+        String error,
+        int attempts,
+        boolean replay) {
+
+    public CardOutcome asReplay() {
+        return new CardOutcome(requestId, status, enKashCardId, maskedNumber, cardStatus, kycStatus, error, attempts,
+                true);
+    }
+}

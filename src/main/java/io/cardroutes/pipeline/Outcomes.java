@@ -1,0 +1,73 @@
+package io.cardroutes.pipeline;
+
+import java.util.stream.Collectors;
+
+import com.networknt.schema.ValidationMessage;
+import io.cardroutes.enkash.CreatedCard;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.jsonvalidator.JsonValidationException;
+
+/** Builds the outcome of a request from where the pipeline ended: a created card or a caught failure. */
+public class Outcomes {
+
+    public CardOutcome created(Exchange exchange) {
+        CreatedCard card = exchange.getMessage().getBody(CreatedCard.class);
+        return keep(exchange, new CardOutcome(requestId(exchange), CardStatus.CREATED.name(), card.enKashCardId(),
+                card.maskedNumber(), card.cardStatus(), card.kycStatus(), null, attempts(exchange), false));
+    }
+
+    public CardOutcome rejected(Exchange exchange) {
+        return failure(exchange, CardStatus.REJECTED, reason(caught(exchange)));
+    }
+
+    public CardOutcome failed(Exchange exchange) {
+        Throwable caught = caught(exchange);
+        int attempts = attempts(exchange);
+        String reason = reason(caught);
+        if (attempts > 1) {
+            reason = reason + " (gave up after " + attempts + " attempts)";
+        }
+        return failure(exchange, CardStatus.FAILED, reason);
+    }
+
+    private CardOutcome failure(Exchange exchange, CardStatus status, String reason) {
+        boolean sent = !(caught(exchange) instanceof JsonValidationException
+                || caught(exchange) instanceof InvalidRequestException);
+        return keep(exchange, new CardOutcome(requestId(exchange), status.name(), null, null, null, null, reason,
+                sent ? attempts(exchange) : 0, false));
+    }
+
+    static String reason(Throwable caught) {
+        if (caught == null) {
+            return "unknown failure";
+        }
+        if (caught instanceof JsonValidationException invalid && !invalid.getErrors().isEmpty()) {
+            return "invalid request: " + invalid.getErrors().stream().map(ValidationMessage::getMessage).sorted()
+                    .collect(Collectors.joining("; "));
+        }
+        if (caught instanceof java.io.IOException) {
+            return "EnKash unreachable: " + caught.getClass().getSimpleName()
+                    + (caught.getMessage() == null ? "" : " (" + caught.getMessage() + ")");
+        }
+        return caught.getMessage() == null ? caught.getClass().getSimpleName() : caught.getMessage();
+    }
+
+    private static Throwable caught(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return t != null ? t : exchange.getException();
+    }
+
+    private static int attempts(Exchange exchange) {
+        return exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+    }
+
+    private static String requestId(Exchange exchange) {
+        return exchange.getProperty(CardExchange.REQUEST_ID, String.class);
+    }
+
+    private static CardOutcome keep(Exchange exchange, CardOutcome outcome) {
+        exchange.setProperty(CardExchange.OUTCOME, outcome);
+        exchange.getMessage().setBody(outcome);
+        return outcome;
+    }
+}

@@ -1,0 +1,99 @@
+package io.cardroutes.pipeline;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+
+/**
+ * Turns one raw record (a JSON object or a CSV row) into the canonical request: EnKash's Create
+ * fields plus requestId. Trims text, treats empty cells as absent, reads "true"/"false" in the
+ * boolean columns, applies the configured companyId/cardAccountId, and gives a request without
+ * requestId a deterministic one (source and record number) so a re-dropped file is recognised.
+ * Whether the result is valid is the JSON Schema's call, not this class's.
+ */
+public class RequestNormalizer {
+
+    public static final String REQUEST_ID = "requestId";
+    static final Set<String> BOOLEAN_FIELDS = Set.of("physicalCard", "physicalDeliveryAddressFlag");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String defaultCompanyId;
+    private final String defaultCardAccountId;
+
+    public RequestNormalizer(String defaultCompanyId, String defaultCardAccountId) {
+        this.defaultCompanyId = defaultCompanyId;
+        this.defaultCardAccountId = defaultCardAccountId;
+    }
+
+    /** Sets the canonical request and its id as exchange properties and the body to its JSON text. */
+    public void normalize(Exchange exchange) throws JsonProcessingException {
+        Object body = exchange.getMessage().getBody();
+        int seq = exchange.getProperty(CardExchange.SEQ, 0, Integer.class);
+        String source = exchange.getProperty(CardExchange.SOURCE, "request", String.class);
+        String fallbackId = source + "#" + (seq + 1);
+        if (!(body instanceof Map<?, ?> raw)) {
+            exchange.setProperty(CardExchange.REQUEST_ID, fallbackId);
+            throw new InvalidRequestException("record " + (seq + 1) + " is not a JSON object");
+        }
+        Map<String, Object> request = canonical(raw);
+        Object id = request.get(REQUEST_ID);
+        String requestId = id == null ? fallbackId : String.valueOf(id);
+        request.putIfAbsent(REQUEST_ID, requestId);
+        exchange.setProperty(CardExchange.REQUEST_ID, requestId);
+        exchange.setProperty(CardExchange.REQUEST, request);
+        exchange.getMessage().setBody(JSON.writeValueAsString(request));
+    }
+
+    /** The Create body EnKash receives: the canonical request less our requestId. */
+    public String payload(Exchange exchange) throws JsonProcessingException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
+        Map<String, Object> payload = new LinkedHashMap<>(request);
+        payload.remove(REQUEST_ID);
+        return JSON.writeValueAsString(payload);
+    }
+
+    Map<String, Object> canonical(Map<?, ?> raw) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : raw.entrySet()) {
+            if (e.getKey() == null) {
+                continue;
+            }
+            String key = String.valueOf(e.getKey()).trim();
+            Object value = e.getValue();
+            if (value instanceof String text) {
+                text = text.trim();
+                if (text.isEmpty()) {
+                    continue;
+                }
+                value = BOOLEAN_FIELDS.contains(key) ? booleanOrText(text) : text;
+            }
+            if (value != null && !key.isEmpty()) {
+                request.put(key, value);
+            }
+        }
+        if (!request.containsKey("companyId") && !defaultCompanyId.isEmpty()) {
+            request.put("companyId", defaultCompanyId);
+        }
+        if (!request.containsKey("cardAccountId") && !defaultCardAccountId.isEmpty()) {
+            request.put("cardAccountId", defaultCardAccountId);
+        }
+        return request;
+    }
+
+    private static Object booleanOrText(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.equals("true")) {
+            return Boolean.TRUE;
+        }
+        if (lower.equals("false")) {
+            return Boolean.FALSE;
+        }
+        return text; // the schema reports it as "must be a boolean"
+    }
+}
