@@ -49,7 +49,7 @@ public class BundleConfiguration implements CamelConfiguration {
 
         EnkashSettings enkash = EnkashSettings.from(settings);
         if (settings.flag("enkash.sandbox.enabled")) {
-            EnkashSandbox sandbox = new EnkashSandbox(sandboxSettings(settings, enkash), clock);
+            EnkashSandbox sandbox = new EnkashSandbox(sandboxSettings(settings), clock);
             registry.bind("enkashSandbox", sandbox);
             addService(context, sandbox);
         }
@@ -96,16 +96,19 @@ public class BundleConfiguration implements CamelConfiguration {
         }
     }
 
-    private static SandboxSettings sandboxSettings(Settings s, EnkashSettings enkash) {
+    private static SandboxSettings sandboxSettings(Settings s) {
         return new SandboxSettings(
                 s.integer("enkash.sandbox.port"),
-                enkash.clientId(), enkash.clientSecret(), enkash.username(), enkash.password(), enkash.partnerId(),
+                s.text("enkash.sandbox.client-id", ""), s.text("enkash.sandbox.client-secret", ""),
+                s.text("enkash.sandbox.username", ""), s.text("enkash.sandbox.password", ""),
+                s.text("enkash.sandbox.partner-id", ""),
                 s.longValue("enkash.sandbox.token-lifetime-s"),
                 s.longValue("enkash.sandbox.latency-ms"),
                 s.decimal("enkash.sandbox.share-5xx"),
                 s.decimal("enkash.sandbox.share-429"),
                 s.integer("enkash.sandbox.retry-after-s"),
-                enkash.encryptionEnabled(), enkash.encryptionSecretKey(),
+                s.flag("enkash.sandbox.encryption.enabled"),
+                s.text("enkash.sandbox.encryption.secret-key", s.text("enkash.sandbox.client-secret", "")),
                 s.set("enkash.sandbox.empty-card-accounts"),
                 s.integer("enkash.sandbox.threads"));
     }

@@ -17,7 +17,12 @@ public class Outcomes {
     }
 
     public CardOutcome rejected(Exchange exchange) {
-        return failure(exchange, CardStatus.REJECTED, reason(caught(exchange)));
+        Throwable caught = caught(exchange);
+        if (caught instanceof JsonValidationException invalid && !invalid.getErrors().isEmpty()) {
+            exchange.setProperty(CardExchange.PROBLEMS, invalid.getErrors().stream().map(ValidationMessage::getMessage)
+                    .sorted().toList());
+        }
+        return failure(exchange, CardStatus.REJECTED, reason(caught));
     }
 
     public CardOutcome failed(Exchange exchange) {

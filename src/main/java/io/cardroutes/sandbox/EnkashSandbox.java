@@ -555,6 +555,7 @@ public final class EnkashSandbox implements Service {
         private final Map<String, String> headers;
         private volatile String body;
         private volatile boolean recorded;
+        private final java.time.Instant receivedAt = clock.instant();
 
         CreateCall(long sequence, Map<String, String> headers, String body) {
             this.sequence = sequence;
@@ -565,7 +566,7 @@ public final class EnkashSandbox implements Service {
         void record(int status) {
             if (!recorded) {
                 recorded = true;
-                recordedCalls.put(sequence, new RecordedCall(headers, body, status));
+                recordedCalls.put(sequence, new RecordedCall(headers, body, status, receivedAt));
             }
         }
     }

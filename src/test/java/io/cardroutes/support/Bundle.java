@@ -1,0 +1,147 @@
+package io.cardroutes.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.Application;
+import io.cardroutes.sandbox.EnkashSandbox;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The real bundle (config/application.properties, routes/*.camel.yaml, the sandbox, an H2 file
+ * database) started in-process on free ports and private folders, for one test class.
+ */
+public final class Bundle implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final Path home;
+    public final Path inbox;
+    public final Path outbox;
+    public final Path errorDir;
+    public final int httpPort;
+    public final int sandboxPort;
+    private final Main main;
+
+    private Bundle(Map<String, String> extra) throws Exception {
+        home = Files.createTempDirectory("bundle-");
+        inbox = home.resolve("inbox");
+        outbox = home.resolve("outbox");
+        errorDir = home.resolve("error");
+        Files.createDirectories(inbox);
+        httpPort = freePort();
+        sandboxPort = freePort();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("app.inbox", inbox.toString());
+        props.put("app.outbox", outbox.toString());
+        props.put("app.error-dir", errorDir.toString());
+        props.put("app.db.url", "jdbc:h2:file:" + home.resolve("db/cards"));
+        props.put("app.http.port", String.valueOf(httpPort));
+        props.put("enkash.sandbox.port", String.valueOf(sandboxPort));
+        props.put("camel.main.routes-reload-enabled", "false");
+        props.put("app.inbox.poll-ms", "50");
+        props.put("app.inbox.read-lock-check-ms", "100");
+        props.put("enkash.retry.initial-delay-ms", "20");
+        props.put("enkash.retry.max-delay-ms", "200");
+        props.putAll(extra);
+        main = Application.create();
+        props.forEach(main::addOverrideProperty);
+        main.start();
+    }
+
+    public static Bundle start() throws Exception {
+        return new Bundle(Map.of());
+    }
+
+    public static Bundle start(Map<String, String> overrides) throws Exception {
+        return new Bundle(overrides);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public EnkashSandbox sandbox() {
+        return context().getRegistry().lookupByNameAndType("enkashSandbox", EnkashSandbox.class);
+    }
+
+    /** Writes a file into the inbox the way a careful sender does: elsewhere first, then moved in. */
+    public Path drop(String name, String content) throws IOException {
+        Path temp = home.resolve(name + ".part");
+        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        return Files.move(temp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The results file for input file {@code name}, once written (and removes it, so the next drop waits again). */
+    public JsonNode awaitResults(String name) throws Exception {
+        String base = name.substring(0, name.lastIndexOf('.'));
+        Path results = outbox.resolve(base + ".results.json");
+        await(() -> Files.exists(results), Duration.ofSeconds(60), "results file " + results);
+        JsonNode node = JSON.readTree(results.toFile());
+        Files.delete(results);
+        return node;
+    }
+
+    public Map<String, Object> row(String requestId) throws Exception {
+        List<Map<String, Object>> rows = query("select * from card_request where request_id = ?", requestId);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    public List<Map<String, Object>> query(String sql, Object... args) throws Exception {
+        DataSource ds = context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Map<String, Object>> rows = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        }
+    }
+
+    public static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}
