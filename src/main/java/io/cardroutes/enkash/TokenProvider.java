@@ -66,6 +66,18 @@ public class TokenProvider {
         }
     }
 
+    /**
+     * Forgets the cached token and the rejected-login count, so the next call logs in afresh.
+     * For operators who changed the credentials of a running bundle, and for tests.
+     */
+    public void reset() {
+        synchronized (lock) {
+            current = null;
+            consecutiveRejections = 0;
+            gaveUp = false;
+        }
+    }
+
     public boolean hasGivenUp() {
         return gaveUp;
     }

@@ -15,6 +15,8 @@ public final class CardExchange {
     public static final String PAYLOAD = "cardPayload";
     public static final String OUTCOME = "cardOutcome";
     public static final String CLAIMED_AT = "cardClaimedAt";
+    /** Create calls sent for this request so far. */
+    public static final String ATTEMPTS = "cardAttempts";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
 

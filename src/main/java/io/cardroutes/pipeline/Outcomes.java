@@ -36,10 +36,8 @@ public class Outcomes {
     }
 
     private CardOutcome failure(Exchange exchange, CardStatus status, String reason) {
-        boolean sent = !(caught(exchange) instanceof JsonValidationException
-                || caught(exchange) instanceof InvalidRequestException);
         return keep(exchange, new CardOutcome(requestId(exchange), status.name(), null, null, null, null, reason,
-                sent ? attempts(exchange) : 0, false));
+                attempts(exchange), false));
     }
 
     static String reason(Throwable caught) {
@@ -62,8 +60,13 @@ public class Outcomes {
         return t != null ? t : exchange.getException();
     }
 
+    /** Counts a Create call about to be sent (redeliveries and the repeat after a 401 included). */
+    public void countAttempt(Exchange exchange) {
+        exchange.setProperty(CardExchange.ATTEMPTS, attempts(exchange) + 1);
+    }
+
     private static int attempts(Exchange exchange) {
-        return exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        return exchange.getProperty(CardExchange.ATTEMPTS, 0, Integer.class);
     }
 
     private static String requestId(Exchange exchange) {

@@ -82,6 +82,14 @@ public final class Bundle implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType("enkashSandbox", EnkashSandbox.class);
     }
 
+    /** A sandbox with no cards, calls or faults, and a bundle that logs in afresh. */
+    public EnkashSandbox freshSandbox() {
+        EnkashSandbox sandbox = sandbox();
+        sandbox.reset();
+        context().getRegistry().lookupByNameAndType("tokenProvider", io.cardroutes.enkash.TokenProvider.class).reset();
+        return sandbox;
+    }
+
     /** Writes a file into the inbox the way a careful sender does: elsewhere first, then moved in. */
     public Path drop(String name, String content) throws IOException {
         Path temp = home.resolve(name + ".part");

@@ -1,0 +1,256 @@
+package io.cardroutes.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.sandbox.EnkashSandbox;
+import io.cardroutes.sandbox.Fault;
+import io.cardroutes.sandbox.RecordedCall;
+import io.cardroutes.support.Bundle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The file channel end to end: inbox file in, EnKash sandbox called, database rows and results file out. */
+class FileChannelTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Bundle bundle;
+    private EnkashSandbox sandbox;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        bundle = Bundle.start();
+    }
+
+    @AfterAll
+    static void shutdown() {
+        bundle.close();
+    }
+
+    @BeforeEach
+    void freshSandbox() {
+        sandbox = bundle.freshSandbox();
+    }
+
+    @Test
+    void creates_a_card_from_a_single_json_object_with_the_documented_headers() throws Exception {
+        bundle.drop("one.json", """
+                {"requestId":"ONE-1","firstName":"Asha","lastName":"Rao","mobile":"9876543210",
+                 "email":"asha@example.com","physicalCard":false}""");
+
+        JsonNode results = bundle.awaitResults("one.json");
+
+        assertThat(results).hasSize(1);
+        JsonNode r = results.get(0);
+        assertThat(r.get("requestId").asText()).isEqualTo("ONE-1");
+        assertThat(r.get("status").asText()).isEqualTo("CREATED");
+        assertThat(r.get("enKashCardId").asText()).startsWith("EKC");
+        assertThat(r.get("maskedNumber").asText()).startsWith("XXXX");
+        assertThat(r.get("replay").asBoolean()).isFalse();
+        assertThat(r.has("error")).isTrue();
+
+        RecordedCall call = sandbox.createCallsReceived().get(0);
+        assertThat(call.header("authorization")).startsWith("Bearer ");
+        assertThat(call.header("partnerId")).isEqualTo("SANDBOX-PARTNER");
+        assertThat(call.header("content-type")).startsWith("application/json");
+        JsonNode sent = JSON.readTree(call.body());
+        assertThat(sent.get("firstName").asText()).isEqualTo("Asha");
+        assertThat(sent.get("physicalCard").isBoolean()).isTrue();
+        assertThat(sent.has("requestId")).as("our requestId is not an EnKash field").isFalse();
+
+        var row = bundle.row("ONE-1");
+        assertThat(row.get("status")).isEqualTo("CREATED");
+        assertThat(row.get("channel")).isEqualTo("FILE");
+        assertThat(row.get("source")).isEqualTo("one.json");
+        assertThat(row.get("enkash_card_id")).isEqualTo(r.get("enKashCardId").asText());
+        assertThat(row.get("attempts")).isEqualTo(1);
+        assertThat(Files.list(bundle.inbox.resolve(".done")).map(p -> p.getFileName().toString()))
+                .anyMatch(n -> n.startsWith("one-") && n.endsWith(".json"));
+    }
+
+    @Test
+    void creates_one_card_per_element_of_a_json_array_and_reports_them_in_input_order() throws Exception {
+        StringBuilder array = new StringBuilder("[");
+        for (int i = 1; i <= 20; i++) {
+            array.append(i > 1 ? "," : "").append("{\"requestId\":\"ARR-").append(i)
+                    .append("\",\"firstName\":\"P").append(i).append("\",\"mobile\":\"90000000")
+                    .append(String.format("%02d", i)).append("\"}");
+        }
+        bundle.drop("array.json", array.append("]").toString());
+
+        JsonNode results = bundle.awaitResults("array.json");
+
+        assertThat(results).hasSize(20);
+        for (int i = 0; i < 20; i++) {
+            assertThat(results.get(i).get("requestId").asText()).isEqualTo("ARR-" + (i + 1));
+            assertThat(results.get(i).get("status").asText()).isEqualTo("CREATED");
+        }
+        assertThat(sandbox.cards()).hasSize(20);
+    }
+
+    @Test
+    void reads_csv_with_quoted_commas_and_applies_the_configured_defaults() throws Exception {
+        bundle.drop("people.csv", """
+                requestId,firstName,lastName,mobile,city,physicalCard
+                CSV-1,Vikram,Singh,9876500001,"Pune, Camp",true
+                CSV-2,Meera,Iyer,9876500002,Chennai,
+                """);
+
+        JsonNode results = bundle.awaitResults("people.csv");
+
+        assertThat(results).extracting(n -> n.get("status").asText()).containsExactly("CREATED", "CREATED");
+        JsonNode first = body(sandbox.createCallsReceived(), "9876500001");
+        assertThat(first.get("city").asText()).isEqualTo("Pune, Camp");
+        assertThat(first.get("physicalCard").asBoolean()).isTrue();
+        assertThat(first.get("companyId").asText()).isEqualTo("SANDBOX-COMPANY");
+        assertThat(first.get("cardAccountId").asText()).isEqualTo("SANDBOX-ACCOUNT");
+        JsonNode second = body(sandbox.createCallsReceived(), "9876500002");
+        assertThat(second.has("physicalCard")).as("an empty cell is an absent field").isFalse();
+    }
+
+    @Test
+    void gives_requests_without_request_id_a_deterministic_one_so_a_redropped_file_is_recognised() throws Exception {
+        String csv = "firstName,mobile\nNoId,9876500011\nNoId2,9876500012\n";
+        bundle.drop("noid.csv", csv);
+        JsonNode first = bundle.awaitResults("noid.csv");
+        bundle.drop("noid.csv", csv);
+        JsonNode second = bundle.awaitResults("noid.csv");
+
+        assertThat(first).extracting(n -> n.get("requestId").asText()).containsExactly("noid.csv#1", "noid.csv#2");
+        assertThat(second).extracting(n -> n.get("replay").asBoolean()).containsExactly(true, true);
+        assertThat(sandbox.cards()).hasSize(2);
+    }
+
+    @Test
+    void a_file_dropped_twice_creates_one_card_per_request_and_reports_the_replay() throws Exception {
+        String file = """
+                [{"requestId":"DUP-1","firstName":"A","mobile":"9876500021"},
+                 {"requestId":"DUP-2","firstName":"B","mobile":"9876500022"}]""";
+        bundle.drop("dup.json", file);
+        JsonNode first = bundle.awaitResults("dup.json");
+        bundle.drop("dup.json", file);
+        JsonNode second = bundle.awaitResults("dup.json");
+
+        assertThat(sandbox.createCalls()).isEqualTo(2);
+        assertThat(sandbox.cardsFor("9876500021")).isEqualTo(1);
+        assertThat(second).extracting(n -> n.get("replay").asBoolean()).containsExactly(true, true);
+        assertThat(second.get(0).get("enKashCardId").asText()).isEqualTo(first.get(0).get("enKashCardId").asText());
+        assertThat(second.get(0).get("status").asText()).isEqualTo("CREATED");
+    }
+
+    @Test
+    void retries_503_twice_then_creates_the_card() throws Exception {
+        sandbox.enqueue(Fault.status(503), Fault.status(503));
+        bundle.drop("retry.json", "{\"requestId\":\"R503\",\"mobile\":\"9876500031\"}");
+
+        JsonNode r = bundle.awaitResults("retry.json").get(0);
+
+        assertThat(r.get("status").asText()).isEqualTo("CREATED");
+        assertThat(sandbox.createCallsReceived()).extracting(RecordedCall::status).containsExactly(503, 503, 200);
+        assertThat(sandbox.cardsFor("9876500031")).isEqualTo(1);
+        assertThat(bundle.row("R503").get("attempts")).isEqualTo(3);
+    }
+
+    @Test
+    void waits_as_long_as_retry_after_asks_before_sending_again_after_429() throws Exception {
+        sandbox.enqueue(Fault.status(429, 1));
+        bundle.drop("slow.json", "{\"requestId\":\"R429\",\"mobile\":\"9876500041\"}");
+
+        JsonNode r = bundle.awaitResults("slow.json").get(0);
+
+        assertThat(r.get("status").asText()).isEqualTo("CREATED");
+        List<RecordedCall> calls = sandbox.createCallsReceived();
+        assertThat(calls).extracting(RecordedCall::status).containsExactly(429, 200);
+        // the back-off alone would resend after ~20 ms; Retry-After: 1 asks for a second
+        assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    }
+
+    @Test
+    void does_not_retry_a_400_and_records_the_request_as_rejected() throws Exception {
+        sandbox.enqueue(Fault.status(400));
+        bundle.drop("bad.json", "{\"requestId\":\"R400\",\"mobile\":\"9876500051\"}");
+
+        JsonNode r = bundle.awaitResults("bad.json").get(0);
+
+        assertThat(r.get("status").asText()).isEqualTo("REJECTED");
+        assertThat(r.get("error").asText()).contains("HTTP 400");
+        assertThat(sandbox.createCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void records_a_business_refusal_sent_with_http_200_as_rejected_without_retrying() throws Exception {
+        bundle.drop("broke.json", """
+                {"requestId":"RBIZ","mobile":"9876500061","cardAccountId":"EMPTY-ACCOUNT"}""");
+
+        JsonNode r = bundle.awaitResults("broke.json").get(0);
+
+        assertThat(r.get("status").asText()).isEqualTo("REJECTED");
+        assertThat(r.get("error").asText()).contains("Insufficient balance in card account");
+        assertThat(sandbox.createCalls()).isEqualTo(1);
+        assertThat(sandbox.cards()).isEmpty();
+    }
+
+    @Test
+    void gives_up_after_the_configured_redeliveries_and_records_failed_with_the_attempt_count() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            sandbox.enqueue(Fault.status(503));
+        }
+        bundle.drop("down.json", "{\"requestId\":\"RDOWN\",\"mobile\":\"9876500071\"}");
+
+        JsonNode r = bundle.awaitResults("down.json").get(0);
+
+        assertThat(r.get("status").asText()).isEqualTo("FAILED");
+        assertThat(r.get("error").asText()).contains("HTTP 503").contains("6 attempts");
+        assertThat(sandbox.createCalls()).isEqualTo(6);
+        assertThat(bundle.row("RDOWN").get("attempts")).isEqualTo(6);
+    }
+
+    @Test
+    void refreshes_an_expired_token_mid_batch_and_nothing_fails() throws Exception {
+        bundle.drop("before.json", "{\"requestId\":\"TOK-1\",\"mobile\":\"9876500081\"}");
+        bundle.awaitResults("before.json");
+        sandbox.expireAllTokens();
+        bundle.drop("after.json", """
+                [{"requestId":"TOK-2","mobile":"9876500082"},{"requestId":"TOK-3","mobile":"9876500083"},
+                 {"requestId":"TOK-4","mobile":"9876500084"}]""");
+
+        JsonNode results = bundle.awaitResults("after.json");
+
+        assertThat(results).extracting(n -> n.get("status").asText()).containsOnly("CREATED");
+        assertThat(sandbox.createCallsReceived()).extracting(RecordedCall::status).contains(401);
+        assertThat(sandbox.tokenCalls()).isEqualTo(2);
+        assertThat(sandbox.cards()).hasSize(4);
+    }
+
+    @Test
+    void moves_an_unparseable_file_to_the_error_folder_with_line_and_column() throws Exception {
+        bundle.drop("broken.json", "[\n  {\"requestId\": \"X\",\n   \"mobile\" 9876500091}\n]");
+
+        Bundle.await(() -> Files.exists(bundle.errorDir.resolve("broken.json.error.txt"))
+                && Files.exists(bundle.errorDir.resolve("broken.json")), Duration.ofSeconds(30), "file and note moved aside");
+
+        String note = Files.readString(bundle.errorDir.resolve("broken.json.error.txt"));
+        assertThat(note).contains("not valid JSON").contains("Line: 3");
+        assertThat(sandbox.createCalls()).isZero();
+        assertThat(bundle.inbox.resolve("broken.json")).doesNotExist();
+    }
+
+    /** The Create body EnKash received for this mobile number. */
+    private static JsonNode body(List<RecordedCall> calls, String mobile) throws Exception {
+        for (RecordedCall c : calls) {
+            JsonNode n = JSON.readTree(c.body());
+            if (mobile.equals(n.path("mobile").asText())) {
+                return n;
+            }
+        }
+        throw new AssertionError("EnKash received no call for " + mobile);
+    }
+}
