@@ -1,0 +1,45 @@
+package io.cardroutes.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.sandbox.EnkashSandbox;
+import io.cardroutes.support.Bundle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** With ENKASH_ENCRYPTION_ENABLED the Create body travels as EnKash's AES envelope, and so does the answer. */
+class EncryptionTest {
+
+    private static Bundle bundle;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        // the sandbox, like EnKash for such a partner, refuses plain bodies
+        bundle = Bundle.start(Map.of("enkash.encryption.enabled", "true"));
+    }
+
+    @AfterAll
+    static void shutdown() {
+        bundle.close();
+    }
+
+    @Test
+    void creates_cards_through_the_aes_envelope_in_both_directions() throws Exception {
+        EnkashSandbox sandbox = bundle.freshSandbox();
+        bundle.drop("secret.json", """
+                {"requestId":"ENC-1","firstName":"Kiran","mobile":"9876500301"}""");
+
+        JsonNode r = bundle.awaitResults("secret.json").get(0);
+
+        assertThat(r.get("status").asText()).isEqualTo("CREATED");
+        assertThat(r.get("enKashCardId").asText()).startsWith("EKC");
+        JsonNode received = new ObjectMapper().readTree(sandbox.createCallsReceived().get(0).body());
+        assertThat(received.get("firstName").asText()).isEqualTo("Kiran");
+        assertThat(sandbox.createCallsReceived().get(0).status()).isEqualTo(200);
+    }
+}
