@@ -1,0 +1,101 @@
+package io.cardroutes.structure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The route files as an operator and Kaoto see them: valid against the YAML DSL's own JSON Schema
+ * (shipped inside camel-yaml-dsl), every route and route configuration with an id and a description,
+ * route ids named for their file, and no bare top-level onException or from.
+ */
+class RouteFilesTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    static List<Path> routeFiles() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            return files.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+    }
+
+    @Test
+    void every_route_file_is_valid_against_the_camel_yaml_dsl_schema() throws Exception {
+        JsonSchema schema;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+            assertThat(in).as("camel-yaml-dsl ships its schema").isNotNull();
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+        }
+        assertThat(routeFiles()).isNotEmpty();
+        for (Path file : routeFiles()) {
+            Set<ValidationMessage> errors = schema.validate(YAML.readTree(file.toFile()));
+            assertThat(errors).as(file + " against the YAML DSL schema").isEmpty();
+        }
+    }
+
+    @Test
+    void every_route_and_route_configuration_has_an_id_and_a_description() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Path file : routeFiles()) {
+            for (JsonNode item : YAML.readTree(file.toFile())) {
+                for (String kind : List.of("route", "routeConfiguration")) {
+                    JsonNode def = item.get(kind);
+                    if (def != null && (def.path("id").asText().isEmpty()
+                            || def.path("description").asText().isEmpty())) {
+                        problems.add(file + ": a " + kind + " without id or description");
+                    }
+                }
+                if (item.has("from") || item.has("onException") || item.has("errorHandler")) {
+                    problems.add(file + ": a bare top-level " + item.fieldNames().next());
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void route_ids_are_kebab_case_and_start_with_their_file_s_first_word() throws Exception {
+        for (Path file : routeFiles()) {
+            String stage = file.getFileName().toString().split("[-.]")[0];
+            for (JsonNode item : YAML.readTree(file.toFile())) {
+                JsonNode route = item.get("route");
+                if (route != null) {
+                    String id = route.path("id").asText();
+                    assertThat(id).as(file.toString()).matches("[a-z0-9]+(-[a-z0-9]+)*").startsWith(stage + "-");
+                    String routeConfiguration = route.path("routeConfigurationId").asText();
+                    if (!routeConfiguration.isEmpty()) {
+                        assertThat(routeConfiguration).endsWith("-errors");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void every_direct_route_id_equals_its_direct_name() throws Exception {
+        for (Path file : routeFiles()) {
+            for (JsonNode item : YAML.readTree(file.toFile())) {
+                JsonNode route = item.get("route");
+                String uri = route == null ? "" : route.path("from").path("uri").asText();
+                if (uri.startsWith("direct:")) {
+                    assertThat(route.path("id").asText()).isEqualTo(uri.substring("direct:".length()));
+                }
+            }
+        }
+    }
+}
