@@ -1,0 +1,121 @@
+package io.cardroutes.packaged;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged bundle as a user runs it: {@code java -jar target/enkash-card-routes.jar} from the
+ * project root, configured only through environment variables, in its own JVM.
+ */
+public final class PackagedJar implements AutoCloseable {
+
+    public final Path home;
+    public final Path inbox;
+    public final Path outbox;
+    public final Path errorDir;
+    public final int httpPort;
+    public final int sandboxPort;
+    public final Path log;
+    private final Map<String, String> env = new HashMap<>();
+    private Process process;
+
+    public PackagedJar(Path home) throws IOException {
+        this.home = home;
+        this.inbox = home.resolve("inbox");
+        this.outbox = home.resolve("outbox");
+        this.errorDir = home.resolve("error");
+        this.log = home.resolve("bundle.log");
+        Files.createDirectories(inbox);
+        this.httpPort = freePort();
+        this.sandboxPort = freePort();
+        env.put("APP_INBOX", inbox.toString());
+        env.put("APP_OUTBOX", outbox.toString());
+        env.put("APP_ERROR_DIR", errorDir.toString());
+        env.put("APP_DB_URL", "jdbc:h2:file:" + home.resolve("db/cards"));
+        env.put("APP_HTTP_PORT", String.valueOf(httpPort));
+        env.put("ENKASH_SANDBOX_PORT", String.valueOf(sandboxPort));
+        env.put("APP_INBOX_POLL_MS", "100");
+        env.put("APP_INBOX_READ_LOCK_CHECK_MS", "200");
+    }
+
+    public PackagedJar env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    /** Starts the JVM and returns once /observe/health answers UP; the time that took is returned. */
+    public Duration start(String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        command.add("-jar");
+        command.add("target/enkash-card-routes.jar");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        long started = System.nanoTime();
+        process = pb.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = started + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the bundle exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + httpPort + "/observe/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200 && health.body().contains("UP")) {
+                    return Duration.ofNanos(System.nanoTime() - started);
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no healthy bundle within 60 s; see " + log);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** kill -9: no shutdown hook, no graceful stop. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public int stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return process == null ? 0 : process.exitValue();
+        }
+        process.destroy();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return process.waitFor();
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
