@@ -1,0 +1,57 @@
+package io.cardroutes.channels;
+
+import java.nio.file.Path;
+
+import io.cardroutes.Settings;
+import org.apache.camel.util.URISupport;
+
+/**
+ * Where the JMS channel's broker is: the embedded one (no {@code app.broker.url}) or an external
+ * one, and how the embedded one is set up.
+ */
+public record BrokerSettings(String url, String user, String password, int embeddedPort, Path dataDir,
+        int maxDeliveryAttempts, long redeliveryDelayMs, String requestsQueue, String resultsQueue, String dlq) {
+
+    public static BrokerSettings from(Settings s) {
+        return new BrokerSettings(
+                s.text("app.broker.url", ""),
+                s.text("app.broker.user", ""),
+                s.text("app.broker.password", ""),
+                s.integer("app.broker.embedded.port"),
+                s.folder("app.broker.data-dir"),
+                s.integer("app.broker.embedded.max-delivery-attempts"),
+                s.longValue("app.broker.embedded.redelivery-delay-ms"),
+                s.text("app.jms.requests-queue"),
+                s.text("app.jms.results-queue"),
+                s.text("app.jms.dlq"));
+    }
+
+    /** No broker URL configured: the bundle runs its own. */
+    public boolean embedded() {
+        return url.isEmpty();
+    }
+
+    /** What the bundle's JMS connections dial. */
+    public String connectUrl() {
+        return embedded() ? acceptorUrl() : url;
+    }
+
+    /** The embedded broker's only acceptor: localhost, CORE (JMS clients) and AMQP. */
+    public String acceptorUrl() {
+        return "tcp://localhost:" + embeddedPort;
+    }
+
+    /** The connect URL fit for a log line: no query string, where credentials could hide. */
+    public String describe() {
+        String safe = URISupport.sanitizeUri(connectUrl());
+        int query = safe.indexOf('?');
+        return query < 0 ? safe : safe.substring(0, query) + "?...";
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerSettings[" + (embedded() ? "embedded " + acceptorUrl() + ", journal " + dataDir : describe())
+                + ", user " + (user.isEmpty() ? "none" : "set") + ", queues " + requestsQueue + " / " + resultsQueue
+                + " / " + dlq + "]";
+    }
+}

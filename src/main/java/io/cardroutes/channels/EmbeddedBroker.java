@@ -1,0 +1,76 @@
+package io.cardroutes.channels;
+
+import java.nio.file.Path;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Apache ActiveMQ Artemis broker inside the bundle, started as a Camel service before the routes
+ * and stopped after them. It listens on localhost only (CORE and AMQP on one port), keeps a
+ * persistent journal, so a message being handled when the bundle dies is still there on restart,
+ * and moves a request that keeps failing to the DLQ instead of redelivering it for ever.
+ */
+public class EmbeddedBroker extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final BrokerSettings settings;
+    private EmbeddedActiveMQ server;
+
+    public EmbeddedBroker(BrokerSettings settings) {
+        this.settings = settings;
+    }
+
+    Configuration configuration() throws Exception {
+        Path dir = settings.dataDir();
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setName("enkash-card-routes-broker");
+        config.setPersistenceEnabled(true);
+        config.setJournalType(JournalType.NIO);
+        config.setJournalDirectory(dir.resolve("journal").toString());
+        config.setBindingsDirectory(dir.resolve("bindings").toString());
+        config.setPagingDirectory(dir.resolve("paging").toString());
+        config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        config.setNodeManagerLockDirectory(dir.toString());
+        // bound to localhost: only programs on this machine can reach it, so it runs without logins
+        config.setSecurityEnabled(false);
+        // Camel's own JMX tree stays the one Hawtio shows; a second broker in the JVM (tests) cannot clash
+        config.setJMXManagementEnabled(false);
+        config.addAcceptorConfiguration("enkash-card-routes", settings.acceptorUrl() + "?protocols=CORE,AMQP");
+        config.addAddressSetting(settings.requestsQueue(), new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(settings.dlq()))
+                .setMaxDeliveryAttempts(settings.maxDeliveryAttempts())
+                .setRedeliveryDelay(settings.redeliveryDelayMs()));
+        for (String queue : new String[] {settings.requestsQueue(), settings.resultsQueue(), settings.dlq()}) {
+            config.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true));
+        }
+        return config;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        server = new EmbeddedActiveMQ().setConfiguration(configuration());
+        server.start();
+        LOG.info("Embedded Artemis broker listening on {} (CORE, AMQP), journal {}", settings.acceptorUrl(),
+                settings.dataDir());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.cardroutes.channels;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cardroutes.pipeline.InvalidRequestException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * What the JMS channel knows about messages: which requests a message holds and their requestIds
+ * (body, else the {@code requestId} property, else JMSMessageID), where the answer goes, and why a
+ * message went to the DLQ.
+ */
+public class JmsRequests {
+
+    /** Exchange property: the request's JMSReplyTo destination, when it had one. */
+    public static final String REPLY_TO = "jmsReplyTo";
+    /** Exchange property: the JMSCorrelationID the answer carries (the request's, else its JMSMessageID). */
+    public static final String CORRELATION_ID = "jmsCorrelationId";
+    /** Exchange property: true when the message held a JSON array (the answer is then an array too). */
+    public static final String MANY = "jmsMany";
+    /** JMS property on a DLQ message: why it could not be handled. */
+    public static final String DLQ_REASON = "dlqReason";
+    /** JMS message property a sender may set instead of a requestId in the body. */
+    public static final String REQUEST_ID_PROPERTY = "requestId";
+
+    /**
+     * Remembers the reply address and correlation (the pipeline clears headers) and turns the parsed
+     * body into requests that all carry a requestId.
+     */
+    public List<Map<String, Object>> requests(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String messageId = in.getHeader("JMSMessageID", String.class);
+        String correlationId = RequestIds.given(in.getHeader("JMSCorrelationID"));
+        exchange.setProperty(CORRELATION_ID, correlationId != null ? correlationId : messageId);
+        Object replyTo = in.getHeader("JMSReplyTo");
+        if (replyTo != null) {
+            exchange.setProperty(REPLY_TO, replyTo);
+        }
+        String propertyId = RequestIds.given(in.getHeader(REQUEST_ID_PROPERTY));
+        String messageRequestId = propertyId != null ? propertyId : messageId;
+
+        Object body = in.getBody();
+        if (body instanceof Map<?, ?> one) {
+            exchange.setProperty(MANY, false);
+            return List.of(RequestIds.with(one, RequestIds.ofBody(one, messageRequestId)));
+        }
+        if (body instanceof List<?> many) {
+            if (many.isEmpty()) {
+                throw new InvalidRequestException("the message holds an empty JSON array");
+            }
+            List<Map<String, Object>> requests = new ArrayList<>(many.size());
+            for (int i = 0; i < many.size(); i++) {
+                if (!(many.get(i) instanceof Map<?, ?> element)) {
+                    throw new InvalidRequestException("element " + (i + 1) + " of the array is not a JSON object");
+                }
+                requests.add(RequestIds.with(element, RequestIds.ofBody(element, messageRequestId + "#" + (i + 1))));
+            }
+            exchange.setProperty(MANY, true);
+            return requests;
+        }
+        throw new InvalidRequestException("a card request message must hold a JSON object or an array of objects");
+    }
+
+    /** The DLQ message's {@value #DLQ_REASON}: what is wrong, with line and column for broken JSON. */
+    public String dlqReason(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        JsonProcessingException json = jsonProblem(caught);
+        if (json != null) {
+            return "not valid JSON: " + json.getOriginalMessage() + where(json);
+        }
+        return caught == null ? "unknown" : caught.getMessage();
+    }
+
+    /** The same for the log: no text from the message itself, which may hold personal data. */
+    public String dlqSummary(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        JsonProcessingException json = jsonProblem(caught);
+        if (json != null) {
+            return "not valid JSON" + where(json);
+        }
+        return caught instanceof InvalidRequestException ? caught.getMessage()
+                : caught == null ? "unknown" : caught.getClass().getSimpleName();
+    }
+
+    private static JsonProcessingException jsonProblem(Throwable caught) {
+        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonProcessingException json) {
+                return json;
+            }
+        }
+        return null;
+    }
+
+    private static String where(JsonProcessingException json) {
+        JsonLocation at = json.getLocation();
+        return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+}
