@@ -7,7 +7,13 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+
 import io.cardroutes.enkash.AnswerClassifier;
+import io.cardroutes.enkash.CardSearch;
+import io.cardroutes.enkash.FailureClassifier;
+import io.cardroutes.enkash.Reconciler;
+import io.cardroutes.ops.CardOperations;
 import io.cardroutes.enkash.EnkashCodec;
 import io.cardroutes.enkash.EnkashSettings;
 import io.cardroutes.enkash.RetryAfterDelay;
@@ -75,7 +81,13 @@ public class BundleConfiguration implements CamelConfiguration {
 
         EnkashCodec codec = new EnkashCodec(enkash);
         registry.bind("enkashCodec", codec);
-        registry.bind("tokenProvider", new TokenProvider(enkash, context.createProducerTemplate(), clock));
+        TokenProvider tokens = new TokenProvider(enkash, context.createProducerTemplate(), clock);
+        registry.bind("tokenProvider", tokens);
+        CardSearch search = new CardSearch(context.createProducerTemplate(), codec, tokens, clock,
+                Duration.ofMillis(settings.longValue("enkash.reconcile.search-cache-ms")));
+        registry.bind("reconciler", new Reconciler(search, clock));
+        registry.bind("failureClassifier", new FailureClassifier());
+        addService(context, new CardOperations(emf, tokens));
         registry.bind("answerClassifier", new AnswerClassifier(codec, clock, enkash.retryAfterCap()));
         registry.bind("retryAfterDelay", new RetryAfterDelay());
         registry.bind("requestNormalizer", new RequestNormalizer(settings.text("enkash.company-id", ""),

@@ -31,9 +31,9 @@ public record BrokerSettings(String url, String user, String password, int embed
         return url.isEmpty();
     }
 
-    /** What the bundle's JMS connections dial. */
+    /** What the bundle's JMS connections dial (Netty's native epoll is not on the classpath: plain NIO). */
     public String connectUrl() {
-        return embedded() ? acceptorUrl() : url;
+        return embedded() ? acceptorUrl() + "?useEpoll=false" : url;
     }
 
     /** The embedded broker's only acceptor: localhost, CORE (JMS clients) and AMQP. */

@@ -46,9 +46,14 @@ public class EmbeddedBroker extends ServiceSupport {
         config.setSecurityEnabled(false);
         // Camel's own JMX tree stays the one Hawtio shows; a second broker in the JVM (tests) cannot clash
         config.setJMXManagementEnabled(false);
-        config.addAcceptorConfiguration("enkash-card-routes", settings.acceptorUrl() + "?protocols=CORE,AMQP");
+        config.addAcceptorConfiguration("enkash-card-routes",
+                settings.acceptorUrl() + "?protocols=CORE,AMQP;useEpoll=false");
+        SimpleString dlq = SimpleString.of(settings.dlq());
+        // every address: dead and expired messages end in the DLQ; request messages also after repeated rollbacks
+        config.addAddressSetting("#", new AddressSettings().setDeadLetterAddress(dlq).setExpiryAddress(dlq));
         config.addAddressSetting(settings.requestsQueue(), new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of(settings.dlq()))
+                .setDeadLetterAddress(dlq)
+                .setExpiryAddress(dlq)
                 .setMaxDeliveryAttempts(settings.maxDeliveryAttempts())
                 .setRedeliveryDelay(settings.redeliveryDelayMs()));
         for (String queue : new String[] {settings.requestsQueue(), settings.resultsQueue(), settings.dlq()}) {

@@ -35,6 +35,10 @@ public class AnswerClassifier {
         String body = codec.decode(exchange.getMessage().getBody(String.class));
         JsonNode node = parse(body);
 
+        if (status == 500 || status == 502 || status == 504) {
+            throw new EnkashOutcomeUnknownException("EnKash answered HTTP " + status + describe(node)
+                    + "; the card may exist", status);
+        }
         if (status == 429 || status >= 500) {
             Duration retryAfter = retryAfter(exchange.getMessage().getHeader("Retry-After", String.class), clock,
                     retryAfterCap);
@@ -47,7 +51,8 @@ public class AnswerClassifier {
             throw new EnkashRefusedException("EnKash refused the request: HTTP " + status + describe(node), status);
         }
         if (node == null || !node.isObject()) {
-            throw new EnkashAnswerException("EnKash answered HTTP " + status + " with a body that is not JSON", status);
+            throw new EnkashOutcomeUnknownException("EnKash answered HTTP " + status
+                    + " with a body that is not JSON; the card may exist", status);
         }
         JsonNode code = node.has("code") ? node.get("code") : node.get("response_code");
         if (code == null || code.asInt(-1) != 0) {
@@ -56,7 +61,7 @@ public class AnswerClassifier {
         JsonNode payload = node.path("payload");
         String cardId = text(payload, "enKashCardId");
         if (cardId == null) {
-            throw new EnkashAnswerException("EnKash reported success without an enKashCardId", status);
+            throw new EnkashOutcomeUnknownException("EnKash reported success without an enKashCardId", status);
         }
         JsonNode cardStatus = payload.path("cardStatus");
         return new CreatedCard(cardId, text(payload, "maskedNumber"),

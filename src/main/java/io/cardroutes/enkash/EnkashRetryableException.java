@@ -13,6 +13,11 @@ public class EnkashRetryableException extends EnkashException {
         this.retryAfter = retryAfter;
     }
 
+    /** For routes that throw it by name (throwException): no status, no Retry-After. */
+    public EnkashRetryableException(String message) {
+        this(message, 0, null);
+    }
+
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

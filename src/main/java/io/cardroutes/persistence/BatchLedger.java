@@ -6,6 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -85,6 +91,75 @@ public class BatchLedger {
             em.close();
         }
         Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Records how many requests a batch holds before they run, so its status can show progress. */
+    public void expect(String batchId, int total) {
+        inTransaction(em -> em.find(BatchEntity.class, batchId).setTotal(total));
+    }
+
+    /**
+     * A batch's state for a status call: batchId, channel, status (OPEN, DONE), total, recorded,
+     * counts by outcome status, replays, createdAt, completedAt; null when there is no such batch.
+     */
+    public Map<String, Object> describe(String batchId) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            BatchEntity batch = batchId == null ? null : em.find(BatchEntity.class, batchId);
+            if (batch == null) {
+                return null;
+            }
+            Map<String, Long> counts = new TreeMap<>();
+            long recorded = 0;
+            for (Object[] row : em.createQuery("select i.status, count(i) from BatchItemEntity i "
+                    + "where i.key.batchId = :b group by i.status", Object[].class)
+                    .setParameter("b", batchId).getResultList()) {
+                counts.put((String) row[0], (Long) row[1]);
+                recorded += (Long) row[1];
+            }
+            long replays = em.createQuery("select count(i) from BatchItemEntity i where i.key.batchId = :b "
+                    + "and i.replay = true", Long.class).setParameter("b", batchId).getSingleResult();
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("batchId", batch.getBatchId());
+            view.put("channel", batch.getChannel());
+            view.put("status", batch.getStatus());
+            view.put("total", batch.getTotal());
+            view.put("recorded", recorded);
+            view.put("counts", counts);
+            view.put("replays", replays);
+            view.put("createdAt", text(batch.getCreatedAt()));
+            view.put("completedAt", text(batch.getCompletedAt()));
+            return view;
+        } finally {
+            em.close();
+        }
+    }
+
+    /** A page of a batch's outcomes in input order, each shaped like a results-file entry. */
+    public List<Map<String, Object>> outcomes(String batchId, int offset, int limit) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            List<Map<String, Object>> entries = new ArrayList<>();
+            for (BatchItemEntity item : em.createQuery("select i from BatchItemEntity i where i.key.batchId = :b "
+                    + "order by i.key.seq", BatchItemEntity.class).setParameter("b", batchId)
+                    .setFirstResult(offset).setMaxResults(limit).getResultList()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("requestId", item.getRequestId());
+                entry.put("status", item.getStatus());
+                entry.put("enKashCardId", item.getEnkashCardId());
+                entry.put("maskedNumber", item.getMaskedNumber());
+                entry.put("error", item.getError());
+                entry.put("replay", item.isReplay());
+                entries.add(entry);
+            }
+            return entries;
+        } finally {
+            em.close();
+        }
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     private void inTransaction(java.util.function.Consumer<EntityManager> work) {

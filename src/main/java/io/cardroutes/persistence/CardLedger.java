@@ -28,13 +28,23 @@ public class CardLedger {
 
     private final EntityManagerFactory emf;
     private final Clock clock;
+    /** This process: rows it holds in flight carry it, so rows of a crashed process are told apart. */
+    private final String instance = java.util.UUID.randomUUID().toString();
 
     public CardLedger(EntityManagerFactory emf, Clock clock) {
         this.emf = emf;
         this.clock = clock;
     }
 
-    /** Returns the earlier outcome as a replay, or null once this exchange owns the requestId. */
+    public String instance() {
+        return instance;
+    }
+
+    /**
+     * Returns the earlier outcome as a replay, or null once this exchange owns the requestId. A row
+     * left SENDING or VERIFYING by a process that is gone (a crash) is adopted instead: the exchange
+     * gets {@code cardVerify=true}, so EnKash's card search decides before anything is sent again.
+     */
     public CardOutcome claim(Exchange exchange) throws JsonProcessingException {
         String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
         @SuppressWarnings("unchecked")
@@ -45,9 +55,15 @@ public class CardLedger {
         try {
             em.getTransaction().begin();
             CardRequestEntity row = em.find(CardRequestEntity.class, requestId);
-            if (row != null && CardStatus.BLOCKING.contains(row.getStatus())) {
+            boolean orphan = row != null && CardStatus.IN_FLIGHT.contains(row.getStatus())
+                    && !instance.equals(row.getOwner());
+            if (row != null && CardStatus.BLOCKING.contains(row.getStatus()) && !orphan) {
                 em.getTransaction().rollback();
                 return replay(exchange, row);
+            }
+            if (orphan) {
+                em.getTransaction().rollback();
+                return adopt(exchange, row) ? null : replay(exchange, find(requestId));
             }
             boolean fresh = row == null;
             if (fresh) {
@@ -58,6 +74,7 @@ public class CardLedger {
             row.setChannel(exchange.getProperty(CardExchange.CHANNEL, "UNKNOWN", String.class));
             row.setSource(exchange.getProperty(CardExchange.SOURCE, String.class));
             row.setStatus(CardStatus.SENDING.name());
+            row.setOwner(instance);
             row.setCompanyId(text(request.get("companyId")));
             row.setCardAccountId(text(request.get("cardAccountId")));
             row.setRequestJson(requestJson);
@@ -80,6 +97,93 @@ public class CardLedger {
             }
             return replay(exchange, row);
         } finally {
+            em.close();
+        }
+    }
+
+    /**
+     * Takes over a request a gone process left in flight (compare-and-set on its owner, so only one
+     * taker wins) and prepares the exchange to settle it: the stored request, and verify-first.
+     */
+    public boolean adopt(Exchange exchange, CardRequestEntity row) throws JsonProcessingException {
+        int taken = inTransaction(em -> em.createQuery("update CardRequestEntity r set r.owner = :me, "
+                        + "r.status = :verifying, r.updatedAt = :now where r.requestId = :id and r.status in :inFlight "
+                        + "and (r.owner is null or r.owner = :old)")
+                .setParameter("me", instance).setParameter("verifying", CardStatus.VERIFYING.name())
+                .setParameter("now", clock.instant()).setParameter("id", row.getRequestId())
+                .setParameter("inFlight", CardStatus.IN_FLIGHT).setParameter("old", row.getOwner())
+                .executeUpdate());
+        if (taken != 1) {
+            return false;
+        }
+        exchange.setProperty(CardExchange.REQUEST_ID, row.getRequestId());
+        exchange.setProperty(CardExchange.REQUEST, JSON.readValue(row.getRequestJson(), Map.class));
+        exchange.setProperty(CardExchange.CLAIMED_AT, row.getCreatedAt());
+        exchange.setProperty(CardExchange.VERIFY, true);
+        exchange.setProperty(CardExchange.FAILED_AT, clock.instant());
+        exchange.setProperty(CardExchange.ATTEMPTS, row.getAttempts());
+        exchange.setProperty(CardExchange.CHANNEL, row.getChannel());
+        exchange.setProperty(CardExchange.SOURCE, row.getSource());
+        return true;
+    }
+
+    /** Request ids that a gone process left SENDING or VERIFYING (for the start-up sweep). */
+    public List<String> orphans() {
+        EntityManager em = emf.createEntityManager();
+        try {
+            return em.createQuery("select r.requestId from CardRequestEntity r where r.status in :inFlight "
+                    + "and (r.owner is null or r.owner <> :me)", String.class)
+                    .setParameter("inFlight", CardStatus.IN_FLIGHT).setParameter("me", instance).getResultList();
+        } finally {
+            em.close();
+        }
+    }
+
+    /** Adopts one orphan for the start-up sweep; false when a channel got to it first or it settled. */
+    public boolean adopt(Exchange exchange, String requestId) throws JsonProcessingException {
+        CardRequestEntity row = find(requestId);
+        if (row == null || !CardStatus.IN_FLIGHT.contains(row.getStatus()) || instance.equals(row.getOwner())) {
+            return false;
+        }
+        exchange.setProperty(CardExchange.CHANNEL, row.getChannel());
+        return adopt(exchange, row);
+    }
+
+    /**
+     * Commits the status (SENDING before a send, VERIFYING once an answer was lost) with the reason.
+     * VERIFYING also notes when, so that only a card search started later can settle the request.
+     */
+    public void mark(Exchange exchange, String status, String reason) {
+        if (CardStatus.VERIFYING.name().equals(status)) {
+            exchange.setProperty(CardExchange.FAILED_AT, clock.instant());
+        }
+        String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
+        int attempts = exchange.getProperty(CardExchange.ATTEMPTS, 0, Integer.class);
+        inTransaction(em -> em.createQuery("update CardRequestEntity r set r.status = :status, r.error = :error, "
+                        + "r.attempts = :attempts, r.updatedAt = :now, r.owner = :me where r.requestId = :id")
+                .setParameter("status", status).setParameter("error", clip(reason))
+                .setParameter("attempts", attempts).setParameter("now", clock.instant())
+                .setParameter("me", instance).setParameter("id", requestId).executeUpdate());
+    }
+
+    /** The outcome a stored row stands for (what a replay or a status query reports). */
+    public static CardOutcome outcomeOf(CardRequestEntity row, boolean replay) {
+        return new CardOutcome(row.getRequestId(), row.getStatus(), row.getEnkashCardId(), row.getMaskedNumber(),
+                row.getCardStatus(), row.getKycStatus(), row.getError(), row.getAttempts(), replay,
+                row.isReconciled());
+    }
+
+    private <T> T inTransaction(java.util.function.Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            T result = work.apply(em);
+            em.getTransaction().commit();
+            return result;
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
             em.close();
         }
     }
@@ -117,6 +221,9 @@ public class CardLedger {
             row.setKycStatus(outcome.kycStatus());
             row.setError(clip(outcome.error()));
             row.setAttempts(outcome.attempts());
+            row.setReconciled(outcome.reconciled());
+            row.setCandidates(exchange.getProperty(CardExchange.CANDIDATES, String.class));
+            row.setOwner(CardStatus.IN_FLIGHT.contains(outcome.status()) ? instance : null);
             row.setCreatedAt(exchange.getProperty(CardExchange.CLAIMED_AT, now, Instant.class));
             row.setUpdatedAt(now);
             rows.add(row);
@@ -138,9 +245,7 @@ public class CardLedger {
     }
 
     private static CardOutcome replay(Exchange exchange, CardRequestEntity row) {
-        CardOutcome outcome = new CardOutcome(row.getRequestId(), row.getStatus(), row.getEnkashCardId(),
-                row.getMaskedNumber(), row.getCardStatus(), row.getKycStatus(), row.getError(), row.getAttempts(),
-                true);
+        CardOutcome outcome = outcomeOf(row, true);
         exchange.setProperty(CardExchange.OUTCOME, outcome);
         return outcome;
     }

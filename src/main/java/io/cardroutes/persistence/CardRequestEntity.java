@@ -35,6 +35,11 @@ public class CardRequestEntity {
     @Column(length = 4000)
     private String error;
     private int attempts;
+    @Column(length = 64)
+    private String owner;
+    private boolean reconciled;
+    @Column(length = 2000)
+    private String candidates;
     @Column(name = "created_at")
     private Instant createdAt;
     @Column(name = "updated_at")
@@ -66,6 +71,12 @@ public class CardRequestEntity {
     public void setError(String error) { this.error = error; }
     public int getAttempts() { return attempts; }
     public void setAttempts(int attempts) { this.attempts = attempts; }
+    public String getOwner() { return owner; }
+    public void setOwner(String owner) { this.owner = owner; }
+    public boolean isReconciled() { return reconciled; }
+    public void setReconciled(boolean reconciled) { this.reconciled = reconciled; }
+    public String getCandidates() { return candidates; }
+    public void setCandidates(String candidates) { this.candidates = candidates; }
     public Instant getCreatedAt() { return createdAt; }
     public void setCreatedAt(Instant createdAt) { this.createdAt = createdAt; }
     public Instant getUpdatedAt() { return updatedAt; }

@@ -15,6 +15,14 @@ public final class CardExchange {
     public static final String PAYLOAD = "cardPayload";
     public static final String OUTCOME = "cardOutcome";
     public static final String CLAIMED_AT = "cardClaimedAt";
+    /** True while EnKash's card search must decide before anything is sent (an answer was lost). */
+    public static final String VERIFY = "cardVerify";
+    /** Set when the card was found through the search rather than in a Create answer. */
+    public static final String RECONCILED = "cardReconciled";
+    /** The enKashCardIds of several matching cards (NEEDS_REVIEW). */
+    public static final String CANDIDATES = "cardCandidates";
+    /** When the latest Create call failed with an unknown outcome (a search must start after it). */
+    public static final String FAILED_AT = "cardFailedAt";
     /** Create calls sent for this request so far. */
     public static final String ATTEMPTS = "cardAttempts";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */

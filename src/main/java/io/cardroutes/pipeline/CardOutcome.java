@@ -2,7 +2,10 @@ package io.cardroutes.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** What happened to one card request: the shape results files, replies and the database share. */
+/**
+ * What happened to one card request: the shape results files, replies and the database share.
+ * {@code reconciled}: EnKash's answer was lost and the card was found through its card search.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record CardOutcome(
         String requestId,
@@ -13,10 +16,6 @@ public record CardOutcome(
         String kycStatus,
         String error,
         int attempts,
-        boolean replay) {
-
-    public CardOutcome asReplay() {
-        return new CardOutcome(requestId, status, enKashCardId, maskedNumber, cardStatus, kycStatus, error, attempts,
-                true);
-    }
+        boolean replay,
+        boolean reconciled) {
 }

@@ -12,8 +12,14 @@ public class Outcomes {
 
     public CardOutcome created(Exchange exchange) {
         CreatedCard card = exchange.getMessage().getBody(CreatedCard.class);
+        boolean reconciled = exchange.getProperty(CardExchange.RECONCILED, false, Boolean.class);
         return keep(exchange, new CardOutcome(requestId(exchange), CardStatus.CREATED.name(), card.enKashCardId(),
-                card.maskedNumber(), card.cardStatus(), card.kycStatus(), null, attempts(exchange), false));
+                card.maskedNumber(), card.cardStatus(), card.kycStatus(), null, attempts(exchange), false, reconciled));
+    }
+
+    /** Several existing cards match a request whose Create answer was lost: a person decides. */
+    public CardOutcome needsReview(Exchange exchange) {
+        return failure(exchange, CardStatus.NEEDS_REVIEW, reason(caught(exchange)));
     }
 
     public CardOutcome rejected(Exchange exchange) {
@@ -29,6 +35,12 @@ public class Outcomes {
         Throwable caught = caught(exchange);
         int attempts = attempts(exchange);
         String reason = reason(caught);
+        if (exchange.getProperty(CardExchange.VERIFY, false, Boolean.class)) {
+            // an answer was lost and the search could not settle it: the card may exist, so never FAILED
+            // (which a later copy of the request could send again) but a person's decision
+            return failure(exchange, CardStatus.NEEDS_REVIEW, "EnKash's answer was lost and its card search could "
+                    + "not be completed (" + reason + "): check in EnKash whether the card exists");
+        }
         if (attempts > 1) {
             reason = reason + " (gave up after " + attempts + " attempts)";
         }
@@ -37,7 +49,7 @@ public class Outcomes {
 
     private CardOutcome failure(Exchange exchange, CardStatus status, String reason) {
         return keep(exchange, new CardOutcome(requestId(exchange), status.name(), null, null, null, null, reason,
-                attempts(exchange), false));
+                attempts(exchange), false, false));
     }
 
     static String reason(Throwable caught) {

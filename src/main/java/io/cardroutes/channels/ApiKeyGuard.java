@@ -1,0 +1,59 @@
+package io.cardroutes.channels;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Admits a REST call only with one of the configured keys in {@value #HEADER}. Keys are compared as
+ * SHA-256 digests with {@link MessageDigest#isEqual}, so the time taken says nothing about how much
+ * of a key was right, and the header is removed once checked, so the key travels no further.
+ */
+public class ApiKeyGuard {
+
+    public static final String HEADER = "X-API-Key";
+
+    private final List<byte[]> keys;
+
+    public ApiKeyGuard(Collection<String> keys) {
+        this.keys = keys.stream().map(ApiKeyGuard::digest).toList();
+    }
+
+    public int keyCount() {
+        return keys.size();
+    }
+
+    public void check(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String given = message.getHeader(HEADER, String.class);
+        message.removeHeader(HEADER);
+        if (given == null || given.isBlank()) {
+            throw new ApiKeyRejectedException("the " + HEADER + " header is missing");
+        }
+        if (!known(given.trim())) {
+            throw new ApiKeyRejectedException("the " + HEADER + " header holds no valid key");
+        }
+    }
+
+    boolean known(String given) {
+        byte[] candidate = digest(given);
+        boolean match = false;
+        for (byte[] key : keys) {
+            match |= MessageDigest.isEqual(candidate, key); // no early exit: every key is compared
+        }
+        return match;
+    }
+
+    private static byte[] digest(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.cardroutes.channels;
+
+import io.cardroutes.Settings;
+import io.cardroutes.persistence.BatchLedger;
+import io.cardroutes.persistence.CardLedger;
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds what the JMS and REST route files use: the broker (embedded unless {@code app.broker.url}
+ * names one), the {@code jms} component on it, and the beans of both channels. Runs after
+ * {@code BundleConfiguration}, whose ledgers it uses.
+ */
+public class ChannelsConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelsConfiguration.class);
+    static final String DEMO_KEY = "demo-key";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Registry registry = context.getRegistry();
+
+        BrokerSettings broker = BrokerSettings.from(settings);
+        if (broker.embedded()) {
+            EmbeddedBroker embedded = new EmbeddedBroker(broker);
+            registry.bind("embeddedBroker", embedded);
+            context.addService(embedded, true, true);
+        }
+        registry.bind("jms", JmsComponent.jmsComponent(connectionFactory(broker)));
+        registry.bind("jmsRequests", new JmsRequests());
+        LOG.info("JMS channel: broker {}, requests {}, results {}, DLQ {}",
+                broker.embedded() ? "embedded on " + broker.acceptorUrl() : broker.describe(),
+                broker.requestsQueue(), broker.resultsQueue(), broker.dlq());
+
+        ApiKeyGuard guard = new ApiKeyGuard(settings.set("app.api-keys"));
+        registry.bind("apiKeyGuard", guard);
+        registry.bind("restCards", new RestCards(
+                registry.lookupByNameAndType("cardLedger", CardLedger.class),
+                registry.lookupByNameAndType("batchLedger", BatchLedger.class)));
+        HttpServerSetup.install(context, settings.longValue("app.http.max-body-bytes"));
+        if (guard.keyCount() == 0) {
+            LOG.warn("REST channel: no API key configured (app.api-keys), so every call is refused");
+        } else if (guard.known(DEMO_KEY)) {
+            LOG.warn("REST channel: the demo API key is accepted; set APP_API_KEYS for anything but a demo");
+        }
+    }
+
+    private static ConnectionFactory connectionFactory(BrokerSettings broker) {
+        return broker.user().isEmpty()
+                ? new ActiveMQConnectionFactory(broker.connectUrl())
+                : new ActiveMQConnectionFactory(broker.connectUrl(), broker.user(), broker.password());
+    }
+}

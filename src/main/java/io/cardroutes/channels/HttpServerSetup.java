@@ -1,0 +1,61 @@
+package io.cardroutes.channels;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.http.base.HttpHeaderFilterStrategy;
+
+/**
+ * Two things about the bundle's HTTP server that no route can say. A body over
+ * {@code camel.server.max-body-size} is refused by the server before any route runs; this makes that
+ * 413 a problem+json answer like the others (instead of plain text and an ERROR log line per call).
+ * And no answer ever carries the caller's X-API-Key back (platform-http echoes request headers on
+ * routes that do not build their own answer, such as the OpenAPI document).
+ */
+final class HttpServerSetup {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpServerSetup() {
+    }
+
+    static void install(CamelContext context, long maxBodyBytes) {
+        HttpHeaderFilterStrategy headers = new HttpHeaderFilterStrategy();
+        headers.getOutFilter().add(ApiKeyGuard.HEADER.toLowerCase(java.util.Locale.ROOT));
+        context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(headers);
+
+        String tooLarge = problem(maxBodyBytes);
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // the router exists once the HTTP server has started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(started);
+                if (router != null) {
+                    router.errorHandler(413, ctx -> ctx.response().setStatusCode(413)
+                            .putHeader("Content-Type", Problems.PROBLEM_TYPE)
+                            .putHeader("Connection", "close")
+                            .end(tooLarge));
+                }
+            }
+        });
+    }
+
+    private static String problem(long maxBodyBytes) {
+        Map<String, Object> problem = Problems.problem("too-large", "The body is too large", 413,
+                "bodies of more than " + maxBodyBytes + " bytes are refused");
+        try {
+            return JSON.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.cardroutes.enkash;
+
+/** The few fields of a card in EnKash's search answer that reconciliation compares; nothing else is kept. */
+public record CardSummary(String enKashCardId, String maskedNumber, String cardStatus, String kycStatus,
+        String mobile, String email, String firstName, String lastName, String userId) {
+
+    @Override
+    public String toString() {
+        return "CardSummary[" + enKashCardId + "]"; // no personal data in logs
+    }
+}

@@ -1,0 +1,43 @@
+package io.cardroutes.enkash;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+
+import org.apache.camel.Exchange;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+
+/**
+ * Sorts a failed Create call into "not processed" (EnKash certainly did not act: safe to resend
+ * under the redelivery policy) and "unknown" (the request may have reached EnKash: search first).
+ * The table is in README ("Never a second card").
+ */
+public final class FailureClassifier {
+
+    /** True when the call may have taken effect at EnKash. */
+    public static boolean isOutcomeUnknown(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof EnkashOutcomeUnknownException) {
+                return true;
+            }
+            if (c instanceof EnkashException) {
+                return false; // refused, retryable (429/503), credentials: EnKash said it did not act
+            }
+            if (c instanceof ConnectException || c instanceof UnknownHostException
+                    || c instanceof NoRouteToHostException || c instanceof ConnectTimeoutException) {
+                return false; // the request never left
+            }
+            if (c instanceof IOException) {
+                return true; // read timeout, reset after sending, no answer: it may have been processed
+            }
+        }
+        return false;
+    }
+
+    /** For routes: is the exception caught on this exchange an unknown outcome? */
+    public boolean unknown(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return isOutcomeUnknown(t != null ? t : exchange.getException());
+    }
+}

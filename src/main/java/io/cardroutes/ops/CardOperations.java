@@ -1,0 +1,92 @@
+package io.cardroutes.ops;
+
+import java.lang.management.ManagementFactory;
+import java.util.stream.Collectors;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import io.cardroutes.enkash.TokenProvider;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import org.apache.camel.support.service.ServiceSupport;
+
+/** The bundle's own MBean, registered while the Camel context runs, read from the database. */
+public class CardOperations extends ServiceSupport implements CardOperationsMBean {
+
+    public static final String OBJECT_NAME = "io.cardroutes:type=CardOperations,name=enkash-card-routes";
+
+    private final EntityManagerFactory emf;
+    private final TokenProvider tokens;
+
+    public CardOperations(EntityManagerFactory emf, TokenProvider tokens) {
+        this.emf = emf;
+        this.tokens = tokens;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName(OBJECT_NAME);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name); // a previous context in the same JVM (tests)
+        }
+        server.registerMBean(this, name);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName(OBJECT_NAME);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+    }
+
+    @Override
+    public String getCountsByStatus() {
+        EntityManager em = emf.createEntityManager();
+        try {
+            return em.createQuery("select r.status, count(r) from CardRequestEntity r group by r.status order by r.status",
+                    Object[].class).getResultList().stream().map(row -> row[0] + "=" + row[1])
+                    .collect(Collectors.joining(", "));
+        } finally {
+            em.close();
+        }
+    }
+
+    @Override
+    public long getNeedsReviewCount() {
+        EntityManager em = emf.createEntityManager();
+        try {
+            return em.createQuery("select count(r) from CardRequestEntity r where r.status = 'NEEDS_REVIEW'",
+                    Long.class).getSingleResult();
+        } finally {
+            em.close();
+        }
+    }
+
+    @Override
+    public String[] getNeedsReview() {
+        EntityManager em = emf.createEntityManager();
+        try {
+            return em.createQuery("select r.requestId, r.candidates from CardRequestEntity r "
+                    + "where r.status = 'NEEDS_REVIEW' order by r.updatedAt", Object[].class)
+                    .setMaxResults(100).getResultList().stream()
+                    .map(row -> row[0] + " -> " + (row[1] == null ? "(no candidates)" : row[1]))
+                    .toArray(String[]::new);
+        } finally {
+            em.close();
+        }
+    }
+
+    @Override
+    public boolean isCredentialsRejected() {
+        return tokens.hasGivenUp();
+    }
+
+    @Override
+    public void resetTokenCache() {
+        tokens.reset();
+    }
+}
