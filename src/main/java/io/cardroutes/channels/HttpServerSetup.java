@@ -24,7 +24,7 @@ final class HttpServerSetup {
     private HttpServerSetup() {
     }
 
-    static void install(CamelContext context, long maxBodyBytes) {
+    static void install(CamelContext context, long maxBodyBytes) throws Exception {
         HttpHeaderFilterStrategy headers = new HttpHeaderFilterStrategy();
         headers.getOutFilter().add(ApiKeyGuard.HEADER.toLowerCase(java.util.Locale.ROOT));
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(headers);

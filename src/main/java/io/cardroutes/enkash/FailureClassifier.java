@@ -35,9 +35,17 @@ public final class FailureClassifier {
         return false;
     }
 
-    /** For routes: is the exception caught on this exchange an unknown outcome? */
-    public boolean unknown(Exchange exchange) {
+    /**
+     * For the route's doCatch of a transport failure: throws it again as what it means, an unknown
+     * outcome (the request may have reached EnKash) or a retryable one (it never left).
+     */
+    public void rethrow(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return isOutcomeUnknown(t != null ? t : exchange.getException());
+        String what = t == null ? "unknown error" : t.getClass().getSimpleName()
+                + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
+        if (isOutcomeUnknown(t)) {
+            throw new EnkashOutcomeUnknownException("No answer from EnKash: " + what + "; the card may exist", 0);
+        }
+        throw new EnkashRetryableException("EnKash unreachable: " + what, 0, null);
     }
 }
