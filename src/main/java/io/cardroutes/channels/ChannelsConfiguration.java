@@ -35,6 +35,7 @@ public class ChannelsConfiguration implements CamelConfiguration {
         }
         registry.bind("jms", JmsComponent.jmsComponent(connectionFactory(broker)));
         registry.bind("jmsRequests", new JmsRequests());
+        registry.bind("pipelineOutcome", new PipelineOutcome());
         LOG.info("JMS channel: broker {}, requests {}, results {}, DLQ {}",
                 broker.embedded() ? "embedded on " + broker.acceptorUrl() : broker.describe(),
                 broker.requestsQueue(), broker.resultsQueue(), broker.dlq());

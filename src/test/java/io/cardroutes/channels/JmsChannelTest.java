@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,12 +48,21 @@ class JmsChannelTest {
     private Connection connection;
     private Session session;
 
+    /** How many of the next replies fail (a stand-in for a crash after the Create call). */
+    private static final AtomicInteger REPLY_FAILURES = new AtomicInteger();
+
     @BeforeAll
     static void boot() throws Exception {
         Map<String, String> props = ChannelTesting.embeddedBroker();
         props.put("app.jms.concurrent-consumers", "4");
         bundle = Bundle.start(props);
-        brokerUrl = "tcp://localhost:" + props.get("app.broker.embedded.port");
+        brokerUrl = "tcp://localhost:" + props.get("app.broker.embedded.port") + "?useEpoll=false";
+        AdviceWith.adviceWith(bundle.context(), "inbound-jms-reply", route -> route
+                .weaveById("inbound-jms-send-outcome").before().process(exchange -> {
+                    if (REPLY_FAILURES.getAndDecrement() > 0) {
+                        throw new IllegalStateException("simulated crash before the reply");
+                    }
+                }));
     }
 
     @AfterAll
@@ -215,27 +226,40 @@ class JmsChannelTest {
     }
 
     @Test
-    void a_message_whose_handling_keeps_failing_is_redelivered_without_a_second_card_then_dead_lettered()
+    void a_message_whose_handling_fails_after_the_create_call_is_redelivered_and_answered_from_the_record()
             throws Exception {
         String mobile = mobile();
         String requestId = "JMS-REDELIVER-" + UUID.randomUUID();
-        Connection requester = new ActiveMQConnectionFactory(brokerUrl).createConnection();
-        Session requesterSession = requester.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        TemporaryQueue gone = requesterSession.createTemporaryQueue();
-        TextMessage message = requesterSession.createTextMessage(request(requestId, mobile));
-        message.setJMSReplyTo(gone);
-        sandbox.enqueue(Fault.stall(1500));
-        requesterSession.createProducer(requesterSession.createQueue(REQUESTS)).send(message);
-        Bundle.await(() -> sandbox.createCalls() == 1, Duration.ofSeconds(20), "the Create call");
-        requester.close(); // the reply queue disappears while EnKash is answering: the reply cannot be sent
+        REPLY_FAILURES.set(1); // as if the bundle died between EnKash's answer and the reply
+        send(session.createTextMessage(request(requestId, mobile)));
 
-        TextMessage dead = (TextMessage) receive(session.createQueue(DLQ));
+        JsonNode outcome = JSON.readTree(((TextMessage) receive(session.createQueue(RESULTS))).getText());
 
-        assertThat(dead.getText()).isEqualTo(message.getText());
-        assertThat(dead.getIntProperty("JMSXDeliveryCount")).isGreaterThanOrEqualTo(1);
-        assertThat(sandbox.createCalls()).as("redeliveries are answered from the record").isEqualTo(1);
+        assertThat(REPLY_FAILURES.get()).as("the first delivery failed").isLessThanOrEqualTo(0);
+        assertThat(outcome.get("requestId").asText()).isEqualTo(requestId);
+        assertThat(outcome.get("status").asText()).isEqualTo("CREATED");
+        assertThat(outcome.get("replay").asBoolean()).as("the redelivery is answered from the record").isTrue();
+        assertThat(sandbox.createCalls()).isEqualTo(1);
         assertThat(sandbox.cardsFor(mobile)).isEqualTo(1);
-        assertThat(bundle.row(requestId)).containsEntry("status", "CREATED");
+    }
+
+    @Test
+    void a_message_whose_handling_keeps_failing_ends_in_the_dlq_after_the_delivery_limit_with_one_card()
+            throws Exception {
+        String mobile = mobile();
+        TextMessage message = session.createTextMessage(request("JMS-DEAD-" + UUID.randomUUID(), mobile));
+        REPLY_FAILURES.set(Integer.MAX_VALUE);
+        try {
+            send(message);
+            TextMessage dead = (TextMessage) receive(session.createQueue(DLQ));
+
+            assertThat(dead.getText()).isEqualTo(message.getText());
+            assertThat(dead.getStringProperty("_AMQ_ORIG_ADDRESS")).isEqualTo(REQUESTS);
+            assertThat(sandbox.createCalls()).as("five deliveries, one Create call").isEqualTo(1);
+            assertThat(sandbox.cardsFor(mobile)).isEqualTo(1);
+        } finally {
+            REPLY_FAILURES.set(0);
+        }
     }
 
     @Test

@@ -42,9 +42,11 @@ public final class PackagedJar implements AutoCloseable {
         env.put("APP_INBOX", inbox.toString());
         env.put("APP_OUTBOX", outbox.toString());
         env.put("APP_ERROR_DIR", errorDir.toString());
-        env.put("APP_DB_URL", "jdbc:h2:file:" + home.resolve("db/cards"));
+        env.put("APP_DB_URL", "jdbc:h2:file:" + home.resolve("db/cards") + ";WRITE_DELAY=0");
         env.put("APP_HTTP_PORT", String.valueOf(httpPort));
         env.put("ENKASH_SANDBOX_PORT", String.valueOf(sandboxPort));
+        env.put("APP_BROKER_EMBEDDED_PORT", String.valueOf(freePort()));
+        env.put("APP_BROKER_DATA_DIR", home.resolve("broker").toString());
         env.put("APP_INBOX_POLL_MS", "100");
         env.put("APP_INBOX_READ_LOCK_CHECK_MS", "200");
     }

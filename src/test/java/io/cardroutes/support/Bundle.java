@@ -52,7 +52,7 @@ public final class Bundle implements AutoCloseable {
         props.put("app.inbox", inbox.toString());
         props.put("app.outbox", outbox.toString());
         props.put("app.error-dir", errorDir.toString());
-        props.put("app.db.url", "jdbc:h2:file:" + home.resolve("db/cards"));
+        props.put("app.db.url", "jdbc:h2:file:" + home.resolve("db/cards") + ";WRITE_DELAY=0");
         props.put("app.http.port", String.valueOf(httpPort));
         props.put("enkash.sandbox.port", String.valueOf(sandboxPort));
         props.put("camel.main.routes-reload-enabled", "false");

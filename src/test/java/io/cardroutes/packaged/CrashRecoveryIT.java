@@ -1,0 +1,99 @@
+package io.cardroutes.packaged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.sandbox.EnkashSandbox;
+import io.cardroutes.sandbox.SandboxSettings;
+import io.cardroutes.support.Bundle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bundle is killed (SIGKILL, a separate JVM) in the middle of a 500-request batch while EnKash
+ * (a sandbox in this JVM, so it survives) answers slowly; restarted on the same database, every
+ * request ends in a final state and EnKash holds exactly one card per request.
+ */
+class CrashRecoveryIT {
+
+    private static final int REQUESTS = 500;
+
+    @TempDir
+    Path home;
+
+    @Test
+    void a_bundle_killed_mid_batch_and_restarted_leaves_exactly_one_card_per_request() throws Exception {
+        SandboxSettings settings = new SandboxSettings(0, "sandbox-client", "sandbox-secret", "9999999999",
+                "sandbox-password", "SANDBOX-PARTNER", 3600, 40, 0, 0, 1, false, null, Set.of(), 64);
+        EnkashSandbox enkash = new EnkashSandbox(settings, Clock.systemUTC());
+        enkash.start();
+        try {
+            StringBuilder csv = new StringBuilder("requestId,firstName,lastName,mobile,email\n");
+            for (int i = 0; i < REQUESTS; i++) {
+                csv.append(String.format("CRASH-%03d,F%03d,L%03d,97%08d,p%03d@example.com%n", i, i, i, i, i));
+            }
+            try (PackagedJar first = jar(enkash)) {
+                first.start();
+                drop(first, "crash.csv", csv.toString());
+                Bundle.await(() -> enkash.createCalls() >= 150, Duration.ofSeconds(60), "150 Create calls");
+                first.kill();
+            }
+            int sentBeforeKill = enkash.createCalls();
+            assertThat(sentBeforeKill).as("killed mid-batch").isLessThan(REQUESTS);
+
+            Path results;
+            try (PackagedJar second = jar(enkash)) {
+                second.start();
+                results = second.outbox.resolve("crash.results.json");
+                Bundle.await(() -> Files.exists(results), Duration.ofSeconds(120), "results after restart");
+                Bundle.await(() -> enkash.cards().size() >= REQUESTS, Duration.ofSeconds(60), "all cards");
+                second.stop();
+            }
+
+            Map<String, Integer> cardsPerMobile = new HashMap<>();
+            enkash.cards().forEach(c -> cardsPerMobile.merge((String) c.get("mobile"), 1, Integer::sum));
+            assertThat(cardsPerMobile).hasSize(REQUESTS);
+            assertThat(cardsPerMobile.values()).containsOnly(1);
+
+            Map<String, Integer> statuses = new HashMap<>();
+            try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + home.resolve("db/cards"), "sa", "");
+                 Statement st = db.createStatement();
+                 ResultSet rs = st.executeQuery("select status, count(*) from card_request group by status")) {
+                while (rs.next()) {
+                    statuses.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            assertThat(statuses).containsExactly(Map.entry("CREATED", REQUESTS));
+            JsonNode entries = new ObjectMapper().readTree(results.toFile());
+            assertThat(entries).hasSize(REQUESTS);
+        } finally {
+            enkash.stop();
+        }
+    }
+
+    private PackagedJar jar(EnkashSandbox enkash) throws Exception {
+        return new PackagedJar(home)
+                .env("ENKASH_SANDBOX_ENABLED", "false")
+                .env("ENKASH_BASE_URL", "http://localhost:" + enkash.port());
+    }
+
+    private static void drop(PackagedJar jar, String name, String content) throws Exception {
+        Path part = jar.home.resolve(name + ".part");
+        Files.writeString(part, content);
+        Files.move(part, jar.inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+}
