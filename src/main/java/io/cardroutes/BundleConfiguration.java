@@ -30,6 +30,7 @@ import jakarta.persistence.Persistence;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jpa.JpaComponent;
+import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -96,8 +97,19 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("inboxFiles", new InboxFiles());
         registry.bind("cardLedger", new CardLedger(emf, clock));
         registry.bind("batchLedger", new BatchLedger(emf, clock));
+        smtpLogin(context, settings);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
                 settings.flag("enkash.sandbox.enabled") ? "on" : "off", dataSource.getJdbcUrl());
+    }
+
+    /** The alert mail's SMTP login, kept out of the route file; none when no user is configured. */
+    private static void smtpLogin(CamelContext context, Settings settings) {
+        String user = settings.text("app.alert.smtp.user", "");
+        if (!user.isEmpty()) {
+            MailComponent smtp = context.getComponent("smtp", MailComponent.class);
+            smtp.getConfiguration().setUsername(user);
+            smtp.getConfiguration().setPassword(settings.text("app.alert.smtp.password", ""));
+        }
     }
 
     /** File endpoints resolve relative folders against different roots; make them all absolute once. */

@@ -40,10 +40,17 @@ final class HttpServerSetup {
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(started);
                 if (router != null) {
-                    router.errorHandler(413, ctx -> ctx.response().setStatusCode(413)
-                            .putHeader("Content-Type", Problems.PROBLEM_TYPE)
-                            .putHeader("Connection", "close")
-                            .end(tooLarge));
+                    // platform-http's routes live in a sub-router: its failure handlers see the body limit's 413
+                    router.route().failureHandler(ctx -> {
+                        if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+                            ctx.response().setStatusCode(413)
+                                    .putHeader("Content-Type", Problems.PROBLEM_TYPE)
+                                    .putHeader("Connection", "close")
+                                    .end(tooLarge);
+                        } else {
+                            ctx.next();
+                        }
+                    });
                 }
             }
         });

@@ -62,7 +62,7 @@ public class RestCards {
      */
     public void reply(Exchange exchange) {
         CardOutcome outcome = exchange.getMessage().getBody(CardOutcome.class);
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable caught = exchange.getProperty(PipelineOutcome.FAILURE, Throwable.class);
         @SuppressWarnings("unchecked")
         List<String> fieldProblems = exchange.getProperty(CardExchange.PROBLEMS, List.class);
         String status = outcome.status();

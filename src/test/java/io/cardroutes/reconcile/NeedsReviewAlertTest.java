@@ -1,0 +1,51 @@
+package io.cardroutes.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.cardroutes.sandbox.EnkashSandbox;
+import io.cardroutes.sandbox.Fault;
+import io.cardroutes.support.Bundle;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A request that needs a person is mailed to the operations team (a real SMTP server, GreenMail). */
+class NeedsReviewAlertTest {
+
+    @RegisterExtension
+    static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort())
+            .withPerMethodLifecycle(false);
+
+    @Test
+    void a_request_that_needs_review_is_mailed_with_its_candidates_and_without_personal_data() throws Exception {
+        smtp.setUser("alerts", "alert-pass");
+        try (Bundle bundle = Bundle.start(Map.of(
+                "app.alert.email.enabled", "true",
+                "app.alert.email.to", "cards-ops@corp.example",
+                "app.alert.smtp.host", "127.0.0.1",
+                "app.alert.smtp.port", String.valueOf(smtp.getSmtp().getPort()),
+                "app.alert.smtp.user", "alerts",
+                "app.alert.smtp.password", "alert-pass"))) {
+            EnkashSandbox sandbox = bundle.freshSandbox();
+            String person = "\"firstName\":\"Uma\",\"mobile\":\"9876501501\",\"email\":\"uma@example.com\"";
+            bundle.drop("pair.json", "[{\"requestId\":\"MAIL-1\"," + person + "},{\"requestId\":\"MAIL-2\"," + person + "}]");
+            bundle.awaitResults("pair.json");
+            sandbox.enqueue(Fault.answerLost(502));
+            bundle.drop("third.json", "{\"requestId\":\"MAIL-3\"," + person + "}");
+            assertThat(bundle.awaitResults("third.json").get(0).get("status").asText()).isEqualTo("NEEDS_REVIEW");
+
+            assertThat(smtp.waitForIncomingEmail(30_000, 1)).isTrue();
+            MimeMessage mail = smtp.getReceivedMessages()[0];
+            assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("cards-ops@corp.example");
+            assertThat(mail.getSubject()).contains("MAIL-3").contains("needs review");
+            String body = GreenMailUtil.getBody(mail);
+            sandbox.cards().forEach(c -> assertThat(body).contains((String) c.get("enKashCardId")));
+            assertThat(body).doesNotContain("9876501501").doesNotContain("uma@example.com");
+        }
+    }
+}
