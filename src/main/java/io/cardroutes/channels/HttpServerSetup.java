@@ -9,6 +9,8 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Two things about the bundle's HTTP server that no route can say. A body over
@@ -20,11 +22,12 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 final class HttpServerSetup {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServerSetup.class);
 
     private HttpServerSetup() {
     }
 
-    static void install(CamelContext context, long maxBodyBytes) throws Exception {
+    static void install(CamelContext context, int port, long maxBodyBytes) throws Exception {
         HttpHeaderFilterStrategy headers = new HttpHeaderFilterStrategy();
         headers.getOutFilter().add(ApiKeyGuard.HEADER.toLowerCase(java.util.Locale.ROOT));
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(headers);
@@ -38,8 +41,11 @@ final class HttpServerSetup {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
-                VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(started);
-                if (router != null) {
+                VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(started,
+                        VertxPlatformHttpRouter.getRouterNameFromPort(port));
+                if (router == null) {
+                    LOG.warn("No platform-http router for port {}: bodies over the limit get a plain 413", port);
+                } else {
                     // platform-http's routes live in a sub-router: its failure handlers see the body limit's 413
                     router.route().failureHandler(ctx -> {
                         if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
