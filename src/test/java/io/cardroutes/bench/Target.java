@@ -1,0 +1,162 @@
+package io.cardroutes.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One program under test in its own JVM, configured only by environment variables (as
+ * {@code io.cardroutes.packaged.PackagedJar} starts the bundle): the packaged bundle
+ * ({@code java -jar target/enkash-card-routes.jar}) or the {@link Baseline}. Both get the same
+ * variables, the same folders and ports, and are ready when {@code /observe/health} says UP.
+ */
+final class Target implements AutoCloseable {
+
+    enum Kind { BUNDLE, BASELINE }
+
+    final Kind kind;
+    final Path home;
+    final Path inbox;
+    final Path outbox;
+    final Path log;
+    final int httpPort;
+    final int brokerPort;
+    final String dbUrl;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private Process process;
+    private ProcessProbe probe;
+    private Duration startup;
+
+    Target(Kind kind, Path home) throws IOException {
+        this.kind = kind;
+        this.home = home;
+        this.inbox = home.resolve("inbox");
+        this.outbox = home.resolve("outbox");
+        this.log = home.resolve(kind == Kind.BUNDLE ? "bundle.log" : "baseline.log");
+        Files.createDirectories(inbox);
+        this.httpPort = freePort();
+        this.brokerPort = freePort();
+        this.dbUrl = "jdbc:h2:file:" + home.resolve("db/cards").toAbsolutePath() + ";WRITE_DELAY=0";
+        env.put("APP_INBOX", inbox.toAbsolutePath().toString());
+        env.put("APP_OUTBOX", outbox.toAbsolutePath().toString());
+        env.put("APP_ERROR_DIR", home.resolve("error").toAbsolutePath().toString());
+        env.put("APP_DB_URL", dbUrl);
+        env.put("APP_HTTP_PORT", String.valueOf(httpPort));
+        env.put("ENKASH_SANDBOX_PORT", String.valueOf(freePort()));
+        env.put("APP_BROKER_EMBEDDED_PORT", String.valueOf(brokerPort));
+        env.put("APP_BROKER_DATA_DIR", home.resolve("broker").toAbsolutePath().toString());
+        env.put("APP_INBOX_POLL_MS", "100");
+        env.put("APP_INBOX_READ_LOCK_CHECK_MS", "200");
+    }
+
+    /** Points the program at a sandbox the driver runs (the bundle's own sandbox is then off). */
+    Target enkash(String baseUrl) {
+        env.put("ENKASH_SANDBOX_ENABLED", "false");
+        env.put("ENKASH_BASE_URL", baseUrl);
+        return this;
+    }
+
+    Target env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    Target jvm(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /** Starts the JVM from the project root and returns once health is UP. */
+    Target start() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        if (kind == Kind.BUNDLE) {
+            command.add("-jar");
+            command.add("target/enkash-card-routes.jar");
+        } else {
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(Baseline.class.getName());
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        long started = System.nanoTime();
+        process = pb.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = started + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(kind + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + httpPort + "/observe/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200 && health.body().contains("UP")) {
+                    startup = Duration.ofNanos(System.nanoTime() - started);
+                    probe = new ProcessProbe(process.pid());
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(25);
+        }
+        throw new IllegalStateException(kind + " not healthy within 90 s; see " + log);
+    }
+
+    Duration startup() {
+        return startup;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    ProcessProbe probe() {
+        return probe;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    void stop() throws InterruptedException {
+        if (probe != null) {
+            probe.close();
+        }
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
