@@ -95,7 +95,8 @@ public class BundleConfiguration implements CamelConfiguration {
                 settings.text("enkash.card-account-id", "")));
         registry.bind("outcomes", new Outcomes());
         registry.bind("inboxFiles", new InboxFiles());
-        registry.bind("cardLedger", new CardLedger(emf, clock));
+        registry.bind("cardLedger", new CardLedger(emf, clock,
+                Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms"))));
         registry.bind("batchLedger", new BatchLedger(emf, clock));
         smtpLogin(context, settings);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),

@@ -31,9 +31,12 @@ public class CardLedger {
     /** This process: rows it holds in flight carry it, so rows of a crashed process are told apart. */
     private final String instance = java.util.UUID.randomUUID().toString();
 
-    public CardLedger(EntityManagerFactory emf, Clock clock) {
+    private final java.time.Duration inFlightWait;
+
+    public CardLedger(EntityManagerFactory emf, Clock clock, java.time.Duration inFlightWait) {
         this.emf = emf;
         this.clock = clock;
+        this.inFlightWait = inFlightWait;
     }
 
     public String instance() {
@@ -59,7 +62,7 @@ public class CardLedger {
                     && !instance.equals(row.getOwner());
             if (row != null && CardStatus.BLOCKING.contains(row.getStatus()) && !orphan) {
                 em.getTransaction().rollback();
-                return replay(exchange, row);
+                return replay(exchange, CardStatus.IN_FLIGHT.contains(row.getStatus()) ? settled(row) : row);
             }
             if (orphan) {
                 em.getTransaction().rollback();
@@ -99,6 +102,26 @@ public class CardLedger {
         } finally {
             em.close();
         }
+    }
+
+    /**
+     * The same request is in flight in this process (a duplicate line, a redelivered message): wait,
+     * within bounds, for its outcome so the replay reports it rather than "SENDING".
+     */
+    private CardRequestEntity settled(CardRequestEntity row) {
+        long deadline = System.nanoTime() + inFlightWait.toNanos();
+        CardRequestEntity current = row;
+        while (CardStatus.IN_FLIGHT.contains(current.getStatus()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return current;
+            }
+            CardRequestEntity again = find(row.getRequestId());
+            current = again == null ? current : again;
+        }
+        return current;
     }
 
     /**

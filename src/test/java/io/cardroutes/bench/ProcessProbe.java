@@ -92,6 +92,17 @@ final class ProcessProbe implements AutoCloseable {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }
 
+    /** Busy CPU seconds of the whole machine since boot ({@code /proc/stat}: all but idle and iowait), [0]. */
+    static double[] machineCpu() throws IOException {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < Math.min(cpu.length, 9); i++) {
+            total += Long.parseLong(cpu[i]);
+        }
+        long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
+        return new double[] {(total - idle) / TICKS_PER_SECOND, total / TICKS_PER_SECOND};
+    }
+
     long peakRssKb() throws IOException {
         return status("VmHWM:");
     }

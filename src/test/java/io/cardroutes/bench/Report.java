@@ -1,0 +1,180 @@
+package io.cardroutes.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.cardroutes.bench.Scenarios.Measure;
+
+/** The benchmark's table (Markdown) and its data (JSON), bundle beside baseline with their ratio. */
+final class Report {
+
+    private final Map<String, Object> header;
+    private final List<Map<String, Object>> startups;
+    private final List<Measure> measures;
+
+    Report(Map<String, Object> header, List<Map<String, Object>> startups, List<Measure> measures) {
+        this.header = header;
+        this.startups = startups;
+        this.measures = measures;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("### Benchmark ").append(header.get("date")).append("\n\n");
+        md.append(String.format("Machine `%s`: %s cores (%s), %s MB RAM, %s; Java %s. Load average %s before, %s after"
+                        + " (the machine is shared: figures are noisy). Commit %s. Bench took %s s.%n%n",
+                header.get("host"), header.get("cores"), header.get("cpu"), header.get("memoryMb"), header.get("os"),
+                header.get("java"), header.get("loadAverageBefore"), header.get("loadAverageAfter"),
+                header.get("commit"), header.get("benchSeconds")));
+        if (!startups.isEmpty()) {
+            md.append("Time from `java -jar` to health UP (default profile): ");
+            List<String> parts = new ArrayList<>();
+            for (Map<String, Object> s : startups) {
+                parts.add(String.format(Locale.ROOT, "%s %.2f s", s.get("target"), (Double) s.get("seconds")));
+            }
+            md.append(String.join(", ", parts)).append(".\n\n");
+        }
+        md.append("| scenario | EnKash latency | concurrency | program | requests | OK | wall s | req/s | p50 ms | p95 ms "
+                + "| p99 ms | CPU s / 1k req | peak RSS MB | peak heap MB | GC s | x bound | other load (cores) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Measure m : measures) {
+            if (!m.target.equals("bundle")) {
+                continue;
+            }
+            Optional<Measure> base = measures.stream().filter(b -> b.target.equals("baseline")
+                    && b.scenario.equals(m.scenario) && b.latencyMs == m.latencyMs).findFirst();
+            row(md, m);
+            base.ifPresent(b -> {
+                row(md, b);
+                md.append(String.format(Locale.ROOT, "| | | | **bundle / baseline** | | | %s | **%s** | %s | %s | %s | %s | %s | %s | | | |%n",
+                        ratio(m.elapsedS, b.elapsedS), ratio(m.requestsPerS, b.requestsPerS), ratio(m.p50Ms, b.p50Ms),
+                        ratio(m.p95Ms, b.p95Ms), ratio(m.p99Ms, b.p99Ms), ratio(m.cpuSPer1000, b.cpuSPer1000),
+                        ratio(m.peakRssMb, b.peakRssMb), ratio(m.heapUsedPeakMb, b.heapUsedPeakMb)));
+            });
+        }
+        md.append("\nLatency: file, JMS and memory rows are claim-to-outcome times per request from the database "
+                + "(`card_request.created_at` to `updated_at`); REST rows are client round trips. CPU, peak RSS (VmHWM, "
+                + "reset per scenario) and heap (`jstat -gc`, sampled every 250 ms) are the program's own process. "
+                + "\"x bound\" is wall time divided by the concurrency bound requests x latency / concurrency "
+                + "(REST: bound throughput concurrency / latency divided by the throughput reached). \"other load\" is CPU "
+                + "used during the scenario by processes other than the program and the driver (load generator + sandbox).\n");
+        md.append("\n").append(targets()).append("\n");
+        return md.toString();
+    }
+
+    private String targets() {
+        StringBuilder t = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
+        for (String channel : List.of("file", "jms")) {
+            find("bundle", channel, 0).ifPresent(m -> {
+                double ratio = find("baseline", channel, 0).map(b -> m.requestsPerS / b.requestsPerS).orElse(Double.NaN);
+                t.append(String.format(Locale.ROOT, "| %s, 0 ms: >= 1,500 req/s and >= 0.7 x baseline | %.0f req/s, %.2f x baseline | %s |%n",
+                        channel, m.requestsPerS, ratio, met(m.requestsPerS >= 1500 && ratio >= 0.7)));
+            });
+        }
+        for (String channel : List.of("file", "jms", "rest")) {
+            find("bundle", channel, 50).ifPresent(m -> {
+                double x = xBound(m);
+                t.append(String.format(Locale.ROOT, "| %s, 50 ms: within 1.2 x the concurrency bound | %.2f x | %s |%n",
+                        channel, x, met(x <= 1.2)));
+            });
+        }
+        for (long latency : new long[] {0, 50}) {
+            find("bundle", "rest", latency).ifPresent(m -> t.append(String.format(Locale.ROOT,
+                    "| REST, %d ms, concurrency %d: p99 overhead over EnKash's latency < 10 ms | %.1f ms | %s |%n",
+                    latency, m.concurrency, m.p99Ms - latency, met(m.p99Ms - latency < 10))));
+        }
+        startups.stream().filter(s -> s.get("target").equals("bundle")).map(s -> (Double) s.get("seconds"))
+                .sorted().skip(startups.stream().filter(s -> s.get("target").equals("bundle")).count() / 2).findFirst()
+                .ifPresent(median -> t.append(String.format(Locale.ROOT,
+                        "| `java -jar` to health UP < 4 s (median) | %.2f s | %s |%n", median, met(median < 4))));
+        find("bundle", "memory", 0).ifPresent(m -> t.append(String.format(Locale.ROOT,
+                "| %d-line CSV with -Xmx256m without failure | %s, %d CREATED, heap peak %.0f MB | %s |%n",
+                m.requests, m.completed ? "completed" : "did not complete", m.ok, m.heapUsedPeakMb,
+                met(m.completed && m.ok == m.requests))));
+        return t.toString();
+    }
+
+    static double xBound(Measure m) {
+        if (m.latencyMs <= 0) {
+            return Double.NaN;
+        }
+        if (m.scenario.equals("rest")) {
+            return (m.concurrency * 1000.0 / m.latencyMs) / m.requestsPerS;
+        }
+        return m.boundS == null ? Double.NaN : m.elapsedS / m.boundS;
+    }
+
+    private Optional<Measure> find(String target, String scenario, long latency) {
+        return measures.stream().filter(m -> m.target.equals(target) && m.scenario.equals(scenario)
+                && m.latencyMs == latency).findFirst();
+    }
+
+    private static String met(boolean yes) {
+        return yes ? "yes" : "**no**";
+    }
+
+    private static void row(StringBuilder md, Measure m) {
+        md.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %s | %d | %d | %.1f | %.0f | %s | %s | %s | %.2f | %.0f | %.0f | %.2f | %s | %.2f |%n",
+                m.scenario + (m.note.isEmpty() || !m.scenario.equals("memory") ? "" : " (" + m.note + ")"),
+                m.latencyMs, m.concurrency, m.target + (m.completed ? "" : " (incomplete)"), m.requests, m.ok,
+                m.elapsedS, m.requestsPerS, ms(m.p50Ms), ms(m.p95Ms), ms(m.p99Ms), m.cpuSPer1000, m.peakRssMb,
+                m.heapUsedPeakMb, m.gcS, Double.isNaN(xBound(m)) ? "" : String.format(Locale.ROOT, "%.2f", xBound(m)),
+                m.elapsedS > 0 ? m.otherCpuS / m.elapsedS : 0.0));
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, v < 10 ? "%.1f" : "%.0f", v);
+    }
+
+    private static String ratio(double a, double b) {
+        return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    Map<String, Object> json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("machine", header);
+        root.put("startup", startups);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Measure m : measures) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("scenario", m.scenario);
+            r.put("program", m.target);
+            r.put("enkashLatencyMs", m.latencyMs);
+            r.put("concurrency", m.concurrency);
+            r.put("requests", m.requests);
+            r.put("ok", m.ok);
+            r.put("errors", m.errors);
+            r.put("statuses", m.statuses);
+            r.put("completed", m.completed);
+            r.put("wallSeconds", num(m.elapsedS));
+            r.put("requestsPerSecond", num(m.requestsPerS));
+            r.put("latencySource", m.latencySource);
+            r.put("p50Ms", num(m.p50Ms));
+            r.put("p95Ms", num(m.p95Ms));
+            r.put("p99Ms", num(m.p99Ms));
+            r.put("cpuSeconds", num(m.cpuS));
+            r.put("cpuSecondsPer1000Requests", num(m.cpuSPer1000));
+            r.put("peakRssMb", num(m.peakRssMb));
+            r.put("heapUsedPeakMb", num(m.heapUsedPeakMb));
+            r.put("heapCommittedPeakMb", num(m.heapCommittedPeakMb));
+            r.put("gcSeconds", num(m.gcS));
+            r.put("fullGcs", m.fullGcs);
+            r.put("concurrencyBoundSeconds", m.boundS);
+            r.put("timesConcurrencyBound", num(xBound(m)));
+            r.put("driverCpuSeconds", num(m.driverCpuS));
+            r.put("otherProcessesCpuSeconds", num(m.otherCpuS));
+            r.put("note", m.note);
+            rows.add(r);
+        }
+        root.put("scenarios", rows);
+        return root;
+    }
+
+    private static Double num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : Math.round(v * 1000) / 1000.0;
+    }
+}
