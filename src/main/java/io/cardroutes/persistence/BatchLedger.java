@@ -163,16 +163,6 @@ public class BatchLedger {
     }
 
     private void inTransaction(java.util.function.Consumer<EntityManager> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            work.accept(em);
-            em.getTransaction().commit();
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        Transactions.inTransaction(emf, work);
     }
 }

@@ -197,18 +197,7 @@ public class CardLedger {
     }
 
     private <T> T inTransaction(java.util.function.Function<EntityManager, T> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            T result = work.apply(em);
-            em.getTransaction().commit();
-            return result;
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        return Transactions.inTransaction(emf, work);
     }
 
     public CardRequestEntity find(String requestId) {
