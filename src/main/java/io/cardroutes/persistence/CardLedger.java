@@ -52,7 +52,7 @@ public class CardLedger {
         String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
         @SuppressWarnings("unchecked")
         Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
-        String requestJson = JSON.writeValueAsString(request);
+        String requestJson = requestJson(exchange, request);
         Instant now = clock.instant();
         EntityManager em = emf.createEntityManager();
         try {
@@ -141,6 +141,7 @@ public class CardLedger {
         }
         exchange.setProperty(CardExchange.REQUEST_ID, row.getRequestId());
         exchange.setProperty(CardExchange.REQUEST, JSON.readValue(row.getRequestJson(), Map.class));
+        exchange.setProperty(CardExchange.REQUEST_JSON, row.getRequestJson());
         exchange.setProperty(CardExchange.CLAIMED_AT, row.getCreatedAt());
         exchange.setProperty(CardExchange.VERIFY, true);
         exchange.setProperty(CardExchange.FAILED_AT, clock.instant());
@@ -225,7 +226,7 @@ public class CardLedger {
             if (request != null) {
                 row.setCompanyId(text(request.get("companyId")));
                 row.setCardAccountId(text(request.get("cardAccountId")));
-                row.setRequestJson(JSON.writeValueAsString(request));
+                row.setRequestJson(requestJson(exchange, request));
             }
             row.setEnkashCardId(outcome.enKashCardId());
             row.setMaskedNumber(outcome.maskedNumber());
@@ -260,6 +261,11 @@ public class CardLedger {
         CardOutcome outcome = outcomeOf(row, true);
         exchange.setProperty(CardExchange.OUTCOME, outcome);
         return outcome;
+    }
+
+    private static String requestJson(Exchange exchange, Map<String, Object> request) throws JsonProcessingException {
+        String json = exchange.getProperty(CardExchange.REQUEST_JSON, String.class);
+        return json != null ? json : JSON.writeValueAsString(request);
     }
 
     private static String text(Object v) {

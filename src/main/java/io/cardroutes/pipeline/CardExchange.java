@@ -12,6 +12,8 @@ public final class CardExchange {
     public static final String SEQ = "cardSeq";
     public static final String REQUEST_ID = "cardRequestId";
     public static final String REQUEST = "cardRequest";
+    /** The canonical request as JSON text (validated, stored), written once by the normalizer. */
+    public static final String REQUEST_JSON = "cardRequestJson";
     public static final String PAYLOAD = "cardPayload";
     public static final String OUTCOME = "cardOutcome";
     public static final String CLAIMED_AT = "cardClaimedAt";

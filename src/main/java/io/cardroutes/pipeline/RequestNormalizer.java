@@ -46,7 +46,9 @@ public class RequestNormalizer {
         request.putIfAbsent(REQUEST_ID, requestId);
         exchange.setProperty(CardExchange.REQUEST_ID, requestId);
         exchange.setProperty(CardExchange.REQUEST, request);
-        exchange.getMessage().setBody(JSON.writeValueAsString(request));
+        String json = JSON.writeValueAsString(request);
+        exchange.setProperty(CardExchange.REQUEST_JSON, json);
+        exchange.getMessage().setBody(json);
     }
 
     /** The Create body EnKash receives: the canonical request less our requestId. */

@@ -71,8 +71,15 @@ class FileChannelTest {
         assertThat(row.get("source")).isEqualTo("one.json");
         assertThat(row.get("enkash_card_id")).isEqualTo(r.get("enKashCardId").asText());
         assertThat(row.get("attempts")).isEqualTo(1);
-        assertThat(Files.list(bundle.inbox.resolve(".done")).map(p -> p.getFileName().toString()))
-                .anyMatch(n -> n.startsWith("one-") && n.endsWith(".json"));
+        // the file moves to .done once its exchange completes, just after the results are written
+        Bundle.await(() -> {
+            try (var done = Files.list(bundle.inbox.resolve(".done"))) {
+                return done.map(p -> p.getFileName().toString()).anyMatch(n -> n.startsWith("one-") && n.endsWith(".json"));
+            } catch (java.io.IOException notYet) {
+                return false;
+            }
+        }, Duration.ofSeconds(10), "one.json moved to .done");
+        assertThat(bundle.inbox.resolve("one.json")).doesNotExist();
     }
 
     @Test
