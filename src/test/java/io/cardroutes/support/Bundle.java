@@ -90,8 +90,12 @@ public final class Bundle implements AutoCloseable {
         return sandbox;
     }
 
-    /** Writes a file into the inbox the way a careful sender does: elsewhere first, then moved in. */
-    public Path drop(String name, String content) throws IOException {
+    /**
+     * Writes a file into the inbox the way a careful sender does: elsewhere first, then moved in,
+     * and only once an earlier file of the same name has left the inbox (see README, "File channel").
+     */
+    public Path drop(String name, String content) throws IOException, InterruptedException {
+        await(() -> !Files.exists(inbox.resolve(name)), Duration.ofSeconds(30), name + " to leave the inbox");
         Path temp = home.resolve(name + ".part");
         Files.writeString(temp, content, StandardCharsets.UTF_8);
         return Files.move(temp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
