@@ -1,5 +1,6 @@
 package io.cardroutes;
 
+import io.cardroutes.channels.ChannelsConfiguration;
 import org.apache.camel.main.Main;
 
 /**
@@ -21,6 +22,7 @@ public final class Application {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(ConfigLocations.placeholderLocations());
         main.configure().addConfiguration(new BundleConfiguration());
+        main.configure().addConfiguration(new ChannelsConfiguration());
         return main;
     }
 }

@@ -45,7 +45,8 @@ public class ChannelsConfiguration implements CamelConfiguration {
         registry.bind("restCards", new RestCards(
                 registry.lookupByNameAndType("cardLedger", CardLedger.class),
                 registry.lookupByNameAndType("batchLedger", BatchLedger.class)));
-        HttpServerSetup.install(context, settings.integer("app.http.port"), settings.longValue("app.http.max-body-bytes"));
+        HttpServerSetup.install(context, settings.integer("app.http.port"),
+                settings.longValue("app.http.max-body-bytes"));
         if (guard.keyCount() == 0) {
             LOG.warn("REST channel: no API key configured (app.api-keys), so every call is refused");
         } else if (guard.known(DEMO_KEY)) {

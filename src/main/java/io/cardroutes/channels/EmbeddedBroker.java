@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public class EmbeddedBroker extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    static final String ACCEPTOR = "enkash-card-routes";
 
     private final BrokerSettings settings;
     private EmbeddedActiveMQ server;
@@ -46,8 +47,7 @@ public class EmbeddedBroker extends ServiceSupport {
         config.setSecurityEnabled(false);
         // Camel's own JMX tree stays the one Hawtio shows; a second broker in the JVM (tests) cannot clash
         config.setJMXManagementEnabled(false);
-        config.addAcceptorConfiguration("enkash-card-routes",
-                settings.acceptorUrl() + "?protocols=CORE,AMQP;useEpoll=false");
+        config.addAcceptorConfiguration(ACCEPTOR, settings.acceptorUrl() + "?protocols=CORE,AMQP;useEpoll=false");
         SimpleString dlq = SimpleString.of(settings.dlq());
         // every address: dead and expired messages end in the DLQ; request messages also after repeated rollbacks
         config.addAddressSetting("#", new AddressSettings().setDeadLetterAddress(dlq).setExpiryAddress(dlq));
@@ -67,6 +67,13 @@ public class EmbeddedBroker extends ServiceSupport {
     protected void doStart() throws Exception {
         server = new EmbeddedActiveMQ().setConfiguration(configuration());
         server.start();
+        if (!server.getActiveMQServer().isActive()) {
+            // Artemis returns from start() even when it could not bind its acceptor; the bundle would
+            // then talk to whatever else listens on that port, so refuse to start instead
+            doStop();
+            throw new IllegalStateException("The embedded broker cannot listen on " + settings.acceptorUrl()
+                    + " (port in use?): set APP_BROKER_EMBEDDED_PORT, or APP_BROKER_URL for an external broker");
+        }
         LOG.info("Embedded Artemis broker listening on {} (CORE, AMQP), journal {}", settings.acceptorUrl(),
                 settings.dataDir());
     }

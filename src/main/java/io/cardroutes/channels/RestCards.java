@@ -15,6 +15,7 @@ import io.cardroutes.persistence.CardLedger;
 import io.cardroutes.persistence.CardRequestEntity;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
+import io.cardroutes.pipeline.CardStatus;
 import io.cardroutes.pipeline.InvalidRequestException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -31,8 +32,6 @@ public class RestCards {
     public static final String BASE_PATH = "/api/v1";
     static final int DEFAULT_PAGE = 1000;
     static final int MAX_PAGE = 10_000;
-    /** Outcome statuses of a request some process is still working on. */
-    static final java.util.Set<String> IN_FLIGHT = java.util.Set.of("SENDING", "VERIFYING");
 
     private static final Logger LOG = LoggerFactory.getLogger(RestCards.class);
 
@@ -66,9 +65,9 @@ public class RestCards {
         @SuppressWarnings("unchecked")
         List<String> fieldProblems = exchange.getProperty(CardExchange.PROBLEMS, List.class);
         String status = outcome.status();
-        if (outcome.replay() && IN_FLIGHT.contains(status)) {
-            Map<String, Object> problem = Problems.problem("in-flight", "The request is still being sent", 409,
-                    "a request with this requestId is being handled now; ask again with GET "
+        if (outcome.replay() && CardStatus.IN_FLIGHT.contains(status)) {
+            Map<String, Object> problem = Problems.problem("in-flight", "The request is still being handled", 409,
+                    "a request with this requestId is still being handled; ask again later with GET "
                             + BASE_PATH + "/cards/{requestId}");
             Problems.problem(exchange, withOutcome(problem, outcome));
         } else if (outcome.replay()) {
@@ -170,27 +169,14 @@ public class RestCards {
                     "no card request with this requestId was recorded"));
             return;
         }
-        Map<String, Object> recorded = new LinkedHashMap<>();
-        recorded.put("requestId", row.getRequestId());
-        recorded.put("status", row.getStatus());
-        recorded.put("enKashCardId", row.getEnkashCardId());
-        recorded.put("maskedNumber", row.getMaskedNumber());
-        recorded.put("cardStatus", row.getCardStatus());
-        recorded.put("kycStatus", row.getKycStatus());
-        recorded.put("error", row.getError());
-        recorded.put("attempts", row.getAttempts());
-        recorded.put("channel", row.getChannel());
-        recorded.put("createdAt", row.getCreatedAt() == null ? null : row.getCreatedAt().toString());
-        recorded.put("updatedAt", row.getUpdatedAt() == null ? null : row.getUpdatedAt().toString());
-        Problems.json(exchange, 200, recorded);
+        Problems.json(exchange, 200, CardLedger.outcomeOf(row, false));
     }
 
     /** Every failure of a REST route: 401 bad key, 400 unreadable, else 500 (logged without request data). */
     public void failure(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (caught instanceof ApiKeyRejectedException rejected) {
-            LOG.warn("REST call to {} refused: {}", exchange.getFromEndpoint() == null ? "?"
-                    : exchange.getFromEndpoint().getEndpointBaseUri(), rejected.getMessage());
+            LOG.warn("REST call to {} refused: {}", exchange.getFromRouteId(), rejected.getMessage());
             Problems.problem(exchange, Problems.problem("unauthorized", "A valid API key is required", 401,
                     rejected.getMessage()));
             return;

@@ -135,6 +135,11 @@ public class BatchLedger {
         }
     }
 
+    /** All of a batch's outcomes in input order, each shaped like a results-file entry. */
+    public List<Map<String, Object>> outcomes(String batchId) {
+        return outcomes(batchId, 0, Integer.MAX_VALUE);
+    }
+
     /** A page of a batch's outcomes in input order, each shaped like a results-file entry. */
     public List<Map<String, Object>> outcomes(String batchId, int offset, int limit) {
         EntityManager em = emf.createEntityManager();

@@ -66,7 +66,7 @@ public class CardLedger {
             }
             if (orphan) {
                 em.getTransaction().rollback();
-                return adopt(exchange, row) ? null : replay(exchange, find(requestId));
+                return adopt(exchange, row) ? null : replay(exchange, settled(find(requestId)));
             }
             boolean fresh = row == null;
             if (fresh) {
@@ -109,6 +109,9 @@ public class CardLedger {
      * within bounds, for its outcome so the replay reports it rather than "SENDING".
      */
     private CardRequestEntity settled(CardRequestEntity row) {
+        if (!instance.equals(row.getOwner())) {
+            return row; // settled meanwhile, or held by no live process we can wait for
+        }
         long deadline = System.nanoTime() + inFlightWait.toNanos();
         CardRequestEntity current = row;
         while (CardStatus.IN_FLIGHT.contains(current.getStatus()) && System.nanoTime() < deadline) {

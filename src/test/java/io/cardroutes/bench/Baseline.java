@@ -112,11 +112,12 @@ public final class Baseline {
     public static void main(String[] args) throws Exception {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         Baseline baseline = new Baseline();
-        baseline.serveRest(Integer.parseInt(env("APP_HTTP_PORT", "8080")),
-                Integer.parseInt(env("BASELINE_REST_THREADS", "64")));
         baseline.consumeJms(Integer.parseInt(env("APP_BROKER_EMBEDDED_PORT", "61616")),
                 Path.of(env("APP_BROKER_DATA_DIR", "data/baseline/broker")),
                 Integer.parseInt(env("APP_JMS_CONCURRENT_CONSUMERS", "8")));
+        // last: health answers UP once everything listens
+        baseline.serveRest(Integer.parseInt(env("APP_HTTP_PORT", "8080")),
+                Integer.parseInt(env("BASELINE_REST_THREADS", "64")));
         baseline.pollInbox(Path.of(env("APP_INBOX", "data/inbox")), Path.of(env("APP_OUTBOX", "data/outbox")),
                 Long.parseLong(env("APP_INBOX_POLL_MS", "1000")),
                 Long.parseLong(env("APP_INBOX_READ_LOCK_CHECK_MS", "1000")),

@@ -36,7 +36,8 @@ import io.cardroutes.sandbox.SandboxSettings;
  *
  * <p>Options: {@code --quick} (small sizes, to check the bench itself), {@code --only=startup,file,jms,rest,memory},
  * {@code --requests=N}, {@code --memory-requests=N}, {@code --rest-seconds=S}, {@code --latencies=0,50},
- * {@code --profile} (JFR recording of the bundle, target/bench/*.jfr).
+ * {@code --profile} (a JFR recording per measured scenario, target/bench/*.jfr), {@code --budget=S} (default
+ * 570: scenarios that would overrun their share are cut and reported with what they finished; 0: no limit).
  */
 public final class Bench {
 
@@ -52,6 +53,10 @@ public final class Bench {
     private final long[] latencies;
     private final boolean profile;
     private final int warmup;
+    private final String dbOptions;
+    private final long budgetNanos;
+    private long began;
+    private long deadline;
     private final List<Measure> measures = new ArrayList<>();
     private final List<Map<String, Object>> startups = new ArrayList<>();
     private final Map<String, Object> header = new LinkedHashMap<>();
@@ -65,7 +70,11 @@ public final class Bench {
         restSeconds = Integer.parseInt(opts.getOrDefault("rest-seconds", quick ? "5" : "30"));
         latencies = Arrays.stream(opts.getOrDefault("latencies", "0,50").split(",")).mapToLong(Long::parseLong).toArray();
         profile = opts.containsKey("profile");
-        warmup = Integer.parseInt(opts.getOrDefault("warmup", quick ? "200" : "1000"));
+        warmup = Integer.parseInt(opts.getOrDefault("warmup", quick ? "200" : "500"));
+        // diagnosis only: e.g. --db-options= (H2's default write delay) to see what WRITE_DELAY=0 costs
+        dbOptions = opts.getOrDefault("db-options", ";WRITE_DELAY=0");
+        // the whole run, start to table, in seconds; 0: every scenario runs to its end
+        budgetNanos = Long.parseLong(opts.getOrDefault("budget", "570")) * 1_000_000_000L;
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,7 +91,8 @@ public final class Bench {
     }
 
     private void run() throws Exception {
-        long began = System.nanoTime();
+        began = System.nanoTime();
+        deadline = budgetNanos <= 0 ? Long.MAX_VALUE : began + budgetNanos - 15_000_000_000L;
         Files.createDirectories(out);
         Path work = out.resolve("work");
         deleteTree(work);
@@ -95,16 +105,27 @@ public final class Bench {
         }
         Set<String> channels = new LinkedHashSet<>(only);
         channels.retainAll(Set.of("file", "jms", "rest"));
+        boolean memory = only.contains("memory");
+        // the channel phases may use the budget up to here; the memory phase has the rest
+        long channelsEnd = deadline == Long.MAX_VALUE ? Long.MAX_VALUE
+                : memory ? began + (long) (budgetNanos * 0.72) : deadline;
         if (!channels.isEmpty()) {
+            int phasesLeft = latencies.length * 2;
             for (long latency : latencies) {
                 for (Target.Kind kind : Target.Kind.values()) {
-                    channelPhase(work, kind, latency, channels);
+                    long phaseEnd = channelsEnd == Long.MAX_VALUE ? Long.MAX_VALUE
+                            : System.nanoTime() + (channelsEnd - System.nanoTime()) / phasesLeft;
+                    channelPhase(work, kind, latency, channels, phaseEnd);
+                    phasesLeft--;
                 }
             }
         }
-        if (only.contains("memory")) {
+        if (memory) {
             for (Target.Kind kind : Target.Kind.values()) {
-                memoryPhase(work, kind);
+                // the bundle gets two thirds of what is left, the baseline the rest
+                long phaseEnd = deadline == Long.MAX_VALUE ? Long.MAX_VALUE
+                        : System.nanoTime() + (deadline - System.nanoTime()) * (kind == Target.Kind.BUNDLE ? 2 : 3) / 3;
+                memoryPhase(work, kind, phaseEnd);
             }
         }
         header.put("loadAverageAfter", loadAverage());
@@ -122,97 +143,121 @@ public final class Bench {
     // ------------------------------------------------------------------ phases
 
     private void startup(Path work) throws Exception {
-        for (int i = 1; i <= 3; i++) {
-            try (Target bundle = new Target(Target.Kind.BUNDLE, work.resolve("startup-" + i))) {
-                bundle.start(); // the default profile: its own sandbox, H2, embedded broker
-                record("bundle", bundle.startup());
-            }
-        }
-        EnkashSandbox enkash = sandbox(0);
-        try (Target baseline = new Target(Target.Kind.BASELINE, work.resolve("startup-baseline"))
-                .enkash(enkash.baseUrl())) {
-            baseline.start();
-            record("baseline", baseline.startup());
-        } finally {
-            enkash.stop();
+        try (Target bundle = new Target(Target.Kind.BUNDLE, work.resolve("startup"))) {
+            bundle.start(); // the default profile: its own sandbox, H2, embedded broker
+            record("bundle", "default profile", bundle.startup());
         }
     }
 
-    private void record(String target, Duration took) {
-        System.out.printf("startup %s: %.2f s%n", target, took.toMillis() / 1000.0);
-        startups.add(Map.of("target", target, "seconds", took.toMillis() / 1000.0));
+    private void record(String target, String how, Duration took) {
+        System.out.printf("startup %s (%s): %.2f s%n", target, how, took.toMillis() / 1000.0);
+        startups.add(Map.of("target", target, "how", how, "seconds", took.toMillis() / 1000.0));
     }
 
-    private void channelPhase(Path work, Target.Kind kind, long latency, Set<String> channels) throws Exception {
+    /**
+     * One program at one EnKash latency: warm-up, then REST (time-boxed), JMS and file. A scenario that
+     * would overrun the phase's share of the budget is cut and reported with what it finished; a cut
+     * JMS run has its leftover messages drained, a cut file run ends the phase (the program is killed).
+     */
+    private void channelPhase(Path work, Target.Kind kind, long latency, Set<String> channels, long phaseEnd)
+            throws Exception {
         String tag = kind.name().toLowerCase(Locale.ROOT) + "-" + latency + "ms";
-        System.out.printf("%n== %s, EnKash latency %d ms ==%n", kind, latency);
+        System.out.printf("%n== %s, EnKash latency %d ms%s ==%n", kind, latency, phaseEnd == Long.MAX_VALUE ? ""
+                : String.format(" (budget %d s)", (phaseEnd - System.nanoTime()) / 1_000_000_000L));
         EnkashSandbox enkash = sandbox(latency);
         Scenarios load = new Scenarios(enkash::createCalls);
         List<Measure> phase = new ArrayList<>();
-        Target t = new Target(kind, work.resolve(tag)).enkash(enkash.baseUrl())
+        Target t = new Target(kind, work.resolve(tag), dbOptions).enkash(enkash.baseUrl())
                 .env("APP_JMS_CONCURRENT_CONSUMERS", String.valueOf(JMS_CONSUMERS))
                 .env("APP_PIPELINE_CONCURRENCY", String.valueOf(FILE_CONCURRENCY));
-        if (profile && kind == Target.Kind.BUNDLE) {
-            t.jvm("-XX:StartFlightRecording=filename=" + out.toAbsolutePath().resolve(tag + ".jfr")
-                    + ",settings=profile,dumponexit=true");
+        if (profile) {
+            t.profileTo(out);
         }
         String p = latency + (kind == Target.Kind.BUNDLE ? "B" : "L");
-        Duration timeout = timeout(requests, latency, FILE_CONCURRENCY);
+        boolean killed = false;
         try {
             t.start();
-            System.out.printf("%s ready in %.2f s; warming up%n", kind, t.startup().toMillis() / 1000.0);
-            if (channels.contains("file")) {
-                load.file(t, "W" + p + "F", warmup, latency, FILE_CONCURRENCY, timeout);
-            }
-            if (channels.contains("jms")) {
-                load.jms(t, "W" + p + "J", warmup / 2, latency, JMS_CONSUMERS, timeout);
-            }
+            record(kind.name().toLowerCase(Locale.ROOT), "sandbox off, EnKash " + latency + " ms", t.startup());
             if (channels.contains("rest")) {
                 load.rest(t, "W" + p + "R", Duration.ofSeconds(2), latency, REST_CONCURRENCY);
             }
-            if (channels.contains("file")) {
-                phase.add(print(load.file(t, "F" + p, requests, latency, FILE_CONCURRENCY, timeout)));
-            }
             if (channels.contains("jms")) {
-                phase.add(print(load.jms(t, "J" + p, requests, latency, JMS_CONSUMERS, timeout)));
+                load.jms(t, "W" + p + "J", warmup / 2, latency, JMS_CONSUMERS, timeout(warmup, latency, phaseEnd, 1));
+            }
+            if (channels.contains("file")) {
+                load.file(t, "W" + p + "F", warmup, latency, FILE_CONCURRENCY, timeout(warmup, latency, phaseEnd, 1));
             }
             if (channels.contains("rest")) {
                 phase.add(print(load.rest(t, "R" + p, Duration.ofSeconds(restSeconds), latency, REST_CONCURRENCY)));
             }
+            int left = (channels.contains("jms") ? 1 : 0) + (channels.contains("file") ? 1 : 0);
+            if (channels.contains("jms")) {
+                phase.add(print(load.jms(t, "J" + p, requests, latency, JMS_CONSUMERS,
+                        timeout(requests, latency, phaseEnd, left--))));
+            }
+            if (channels.contains("file")) {
+                Measure file = load.file(t, "F" + p, requests, latency, FILE_CONCURRENCY,
+                        timeout(requests, latency, phaseEnd, left));
+                phase.add(print(file));
+                killed = !file.completed;
+            }
         } finally {
-            t.stop();
+            if (killed) {
+                t.kill();
+            } else {
+                t.stop();
+            }
             enkash.stop();
         }
         Scenarios.databaseLatencies(t.dbUrl, phase);
         measures.addAll(phase);
     }
 
-    private void memoryPhase(Path work, Target.Kind kind) throws Exception {
+    private void memoryPhase(Path work, Target.Kind kind, long phaseEnd) throws Exception {
         String tag = kind.name().toLowerCase(Locale.ROOT) + "-memory";
-        System.out.printf("%n== %s, %d-line CSV with -Xmx256m ==%n", kind, memoryRequests);
+        System.out.printf("%n== %s, %d-line CSV with -Xmx256m%s ==%n", kind, memoryRequests, phaseEnd == Long.MAX_VALUE
+                ? "" : String.format(" (budget %d s)", (phaseEnd - System.nanoTime()) / 1_000_000_000L));
         EnkashSandbox enkash = sandbox(0);
         Scenarios load = new Scenarios(enkash::createCalls);
-        Target t = new Target(kind, work.resolve(tag)).enkash(enkash.baseUrl()).jvm("-Xmx256m")
+        Target t = new Target(kind, work.resolve(tag), dbOptions).enkash(enkash.baseUrl()).jvm("-Xmx256m")
                 .env("APP_PIPELINE_CONCURRENCY", String.valueOf(FILE_CONCURRENCY));
+        if (profile) {
+            t.profileTo(out);
+        }
         List<Measure> phase = new ArrayList<>();
+        boolean killed = false;
         try {
             t.start();
             Measure m = load.file(t, "M" + (kind == Target.Kind.BUNDLE ? "B" : "L"), memoryRequests, 0,
-                    FILE_CONCURRENCY, Duration.ofSeconds(Math.max(60, memoryRequests / 500)));
+                    FILE_CONCURRENCY, timeout(memoryRequests, 0, phaseEnd, 1));
             m.scenario = "memory";
-            m.note = "-Xmx256m" + (m.completed ? "" : ", NOT COMPLETED");
+            m.note = "-Xmx256m" + (m.note.isEmpty() ? "" : ", " + m.note);
             phase.add(print(m));
+            killed = !m.completed;
         } finally {
-            t.stop();
+            if (killed) {
+                t.kill();
+            } else {
+                t.stop();
+            }
             enkash.stop();
         }
         Scenarios.databaseLatencies(t.dbUrl, phase);
         measures.addAll(phase);
     }
 
-    private static Duration timeout(int n, long latencyMs, int concurrency) {
-        double bound = n * latencyMs / 1000.0 / concurrency;
-        return Duration.ofSeconds((long) Math.max(120, bound * 4));
+    /**
+     * How long a scenario may run: four times its concurrency bound (at least 120 s) without a budget;
+     * with one, its share of what is left of the phase (at least 15 s).
+     */
+    private Duration timeout(int n, long latencyMs, long phaseEnd, int scenariosLeft) {
+        double bound = n * latencyMs / 1000.0 / FILE_CONCURRENCY;
+        long natural = (long) Math.max(120, bound * 4);
+        if (phaseEnd == Long.MAX_VALUE) {
+            return Duration.ofSeconds(natural);
+        }
+        long share = (phaseEnd - System.nanoTime() - 5_000_000_000L) / Math.max(1, scenariosLeft) / 1_000_000_000L;
+        return Duration.ofSeconds(Math.max(15, Math.min(natural, share)));
     }
 
     private static Measure print(Measure m) {
@@ -245,9 +290,10 @@ public final class Bench {
         header.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         header.put("loadAverageBefore", loadAverage());
         header.put("commit", git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain").isBlank() ? "" : " (with local changes)"));
+        header.put("dbOptions", dbOptions);
         header.put("options", Map.of("requests", requests, "memoryRequests", memoryRequests, "restSeconds", restSeconds,
                 "fileConcurrency", FILE_CONCURRENCY, "jmsConsumers", JMS_CONSUMERS, "restConcurrency", REST_CONCURRENCY,
-                "warmupRequests", warmup));
+                "warmupRequests", warmup, "budgetSeconds", budgetNanos / 1_000_000_000L));
     }
 
     private static String firstLine(Path file, Predicate<String> which) throws IOException {

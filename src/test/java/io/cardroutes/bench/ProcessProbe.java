@@ -103,6 +103,68 @@ final class ProcessProbe implements AutoCloseable {
         return new double[] {(total - idle) / TICKS_PER_SECOND, total / TICKS_PER_SECOND};
     }
 
+    /** CPU seconds per thread id, with the thread's name: {@code /proc/PID/task/TID/stat}. */
+    Map<Long, Map.Entry<String, Double>> threadCpu() {
+        Map<Long, Map.Entry<String, Double>> threads = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+                    threads.put(Long.parseLong(task.getFileName().toString()), Map.entry(name, cpu));
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        return threads;
+    }
+
+    /** CPU seconds by thread group (names with digits folded) between two {@link #threadCpu} snapshots. */
+    static Map<String, Double> threadGroups(Map<Long, Map.Entry<String, Double>> before,
+            Map<Long, Map.Entry<String, Double>> after) {
+        Map<String, Double> groups = new HashMap<>();
+        after.forEach((tid, now) -> {
+            Map.Entry<String, Double> then = before.get(tid);
+            double used = now.getValue() - (then == null ? 0 : then.getValue());
+            if (used > 0) {
+                groups.merge(group(now.getKey()), used, Double::sum);
+            }
+        });
+        return groups;
+    }
+
+    /** Linux keeps 15 characters of a thread's name: enough to tell JIT, GC, Camel, Vert.x and Artemis apart. */
+    private static String group(String thread) {
+        String t = thread.replaceAll("\\d+", "#");
+        if (t.startsWith("C2 Compiler") || t.startsWith("C1 Compiler")) {
+            return "JIT compiler";
+        }
+        if (t.startsWith("GC Thread") || t.startsWith("G# ")) {
+            return "GC";
+        }
+        if (t.startsWith("Camel (")) {
+            return "Camel threads";
+        }
+        if (t.startsWith("vert.x")) {
+            return "Vert.x";
+        }
+        if (t.contains("(Activ") || t.contains("(activ") || t.startsWith("ActiveMQ") || t.startsWith("Thread-# (")) {
+            return "Artemis";
+        }
+        if (t.startsWith("pool-#-thread")) {
+            return "pool threads";
+        }
+        if (t.startsWith("HttpClient")) {
+            return "JDK HttpClient";
+        }
+        return t;
+    }
+
     long peakRssKb() throws IOException {
         return status("VmHWM:");
     }

@@ -31,10 +31,11 @@ final class Report {
                 header.get("java"), header.get("loadAverageBefore"), header.get("loadAverageAfter"),
                 header.get("commit"), header.get("benchSeconds")));
         if (!startups.isEmpty()) {
-            md.append("Time from `java -jar` to health UP (default profile): ");
+            md.append("Time from `java -jar` to health UP: ");
             List<String> parts = new ArrayList<>();
             for (Map<String, Object> s : startups) {
-                parts.add(String.format(Locale.ROOT, "%s %.2f s", s.get("target"), (Double) s.get("seconds")));
+                parts.add(String.format(Locale.ROOT, "%s %.1f s (%s)", s.get("target"), (Double) s.get("seconds"),
+                        s.get("how")));
             }
             md.append(String.join(", ", parts)).append(".\n\n");
         }
@@ -87,13 +88,15 @@ final class Report {
                     "| REST, %d ms, concurrency %d: p99 overhead over EnKash's latency < 10 ms | %.1f ms | %s |%n",
                     latency, m.concurrency, m.p99Ms - latency, met(m.p99Ms - latency < 10))));
         }
-        startups.stream().filter(s -> s.get("target").equals("bundle")).map(s -> (Double) s.get("seconds"))
-                .sorted().skip(startups.stream().filter(s -> s.get("target").equals("bundle")).count() / 2).findFirst()
-                .ifPresent(median -> t.append(String.format(Locale.ROOT,
-                        "| `java -jar` to health UP < 4 s (median) | %.2f s | %s |%n", median, met(median < 4))));
+        List<Double> starts = startups.stream().filter(s -> s.get("target").equals("bundle"))
+                .map(s -> (Double) s.get("seconds")).sorted().toList();
+        startups.stream().filter(s -> s.get("how").equals("default profile")).findFirst().ifPresent(s ->
+                t.append(String.format(Locale.ROOT, "| `java -jar` to health UP < 4 s (default profile) | %.1f s "
+                        + "(median of all %d bundle starts in this run: %.1f s) | %s |%n", (Double) s.get("seconds"),
+                        starts.size(), starts.get(starts.size() / 2), met((Double) s.get("seconds") < 4))));
         find("bundle", "memory", 0).ifPresent(m -> t.append(String.format(Locale.ROOT,
                 "| %d-line CSV with -Xmx256m without failure | %s, %d CREATED, heap peak %.0f MB | %s |%n",
-                m.requests, m.completed ? "completed" : "did not complete", m.ok, m.heapUsedPeakMb,
+                m.requests, m.completed ? "completed" : "not finished (" + m.note + ")", m.ok, m.heapUsedPeakMb,
                 met(m.completed && m.ok == m.requests))));
         return t.toString();
     }
@@ -118,9 +121,10 @@ final class Report {
     }
 
     private static void row(StringBuilder md, Measure m) {
-        md.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %s | %d | %d | %.1f | %.0f | %s | %s | %s | %.2f | %.0f | %.0f | %.2f | %s | %.2f |%n",
+        md.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %s | %s | %d | %.1f | %.0f | %s | %s | %s | %.2f | %.0f | %.0f | %.2f | %s | %.2f |%n",
                 m.scenario + (m.note.isEmpty() || !m.scenario.equals("memory") ? "" : " (" + m.note + ")"),
-                m.latencyMs, m.concurrency, m.target + (m.completed ? "" : " (incomplete)"), m.requests, m.ok,
+                m.latencyMs, m.concurrency, m.target, m.completed ? String.valueOf(m.requests)
+                        : m.processed + " of " + m.requests + " (" + m.note.replaceFirst(".*(cut after \\d+ s).*", "$1") + ")", m.ok,
                 m.elapsedS, m.requestsPerS, ms(m.p50Ms), ms(m.p95Ms), ms(m.p99Ms), m.cpuSPer1000, m.peakRssMb,
                 m.heapUsedPeakMb, m.gcS, Double.isNaN(xBound(m)) ? "" : String.format(Locale.ROOT, "%.2f", xBound(m)),
                 m.elapsedS > 0 ? m.otherCpuS / m.elapsedS : 0.0));
@@ -146,6 +150,7 @@ final class Report {
             r.put("enkashLatencyMs", m.latencyMs);
             r.put("concurrency", m.concurrency);
             r.put("requests", m.requests);
+            r.put("processed", m.processed);
             r.put("ok", m.ok);
             r.put("errors", m.errors);
             r.put("statuses", m.statuses);
@@ -167,6 +172,7 @@ final class Report {
             r.put("timesConcurrencyBound", num(xBound(m)));
             r.put("driverCpuSeconds", num(m.driverCpuS));
             r.put("otherProcessesCpuSeconds", num(m.otherCpuS));
+            r.put("cpuSecondsByThreadGroup", m.threadCpuS);
             r.put("note", m.note);
             rows.add(r);
         }

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,6 +43,7 @@ final class Scenarios {
 
     static final String REQUESTS_QUEUE = "enkash.cards.requests";
     static final String RESULTS_QUEUE = "enkash.cards.results";
+    private static final java.util.Set<String> IN_FLIGHT = java.util.Set.of("SENDING", "VERIFYING");
     private static final AtomicLong MOBILES = new AtomicLong();
 
     /** What one scenario measured on one target. */
@@ -53,6 +53,8 @@ final class Scenarios {
         long latencyMs;
         int concurrency;
         long requests;
+        /** Requests finished in the window: all of them, or fewer when the scenario was cut. */
+        long processed;
         long ok;
         long errors;
         double elapsedS;
@@ -72,7 +74,10 @@ final class Scenarios {
         double driverCpuS;
         double otherCpuS;
         boolean completed;
+        Map<String, Double> threadCpuS = new TreeMap<>();
+        transient Map<Long, Map.Entry<String, Double>> threads0;
         transient double driverCpu0;
+        transient java.time.Instant endedAt;
         transient double[] machine0;
         String note = "";
         String idPrefix;
@@ -107,13 +112,16 @@ final class Scenarios {
         ProcessProbe probe = t.probe();
         probe.mark();
         double cpu0 = probe.cpuSeconds();
-        mark(r);
+        mark(r, t);
         int creates0 = sandboxCreates.getAsInt();
         long t0 = System.nanoTime();
         Files.move(part, t.inbox.resolve(name + ".csv"), StandardCopyOption.ATOMIC_MOVE);
         r.completed = await(() -> Files.exists(results), t, timeout, name, n, creates0);
+        r.processed = r.completed ? n : sandboxCreates.getAsInt() - creates0; // refined from the database later
         finish(r, t, t0, cpu0);
-        r.ok = r.completed ? n : sandboxCreates.getAsInt() - creates0;
+        if (!r.completed) {
+            r.note = String.format("cut after %.0f s", r.elapsedS);
+        }
         return r;
     }
 
@@ -149,7 +157,7 @@ final class Scenarios {
             ProcessProbe probe = t.probe();
             probe.mark();
             double cpu0 = probe.cpuSeconds();
-            mark(r);
+            mark(r, t);
             int creates0 = sandboxCreates.getAsInt();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -159,11 +167,26 @@ final class Scenarios {
                 }
             }
             send.commit();
-            r.note = String.format("sent in %.1f s", (System.nanoTime() - t0) / 1e9);
+            double sent = (System.nanoTime() - t0) / 1e9;
             r.completed = await(() -> received.get() >= n, t, timeout, name, n, creates0);
+            r.processed = received.get();
             finish(r, t, t0, cpu0);
             r.ok = created.get();
             r.errors = received.get() - created.get();
+            r.note = String.format("sent in %.1f s", sent);
+            if (!r.completed) {
+                r.note += String.format(", cut after %.0f s", r.elapsedS);
+                // take the rest off the queue, so the next scenario measures alone
+                Session drain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer leftovers = drain.createConsumer(drain.createQueue(REQUESTS_QUEUE));
+                int drained = 0;
+                while (leftovers.receive(2000) != null) {
+                    drained++;
+                }
+                leftovers.close();
+                Thread.sleep(3000); // the program's in-flight requests finish
+                System.out.printf("  drained %d unprocessed messages%n", drained);
+            }
         }
         return r;
     }
@@ -183,7 +206,7 @@ final class Scenarios {
         ProcessProbe probe = t.probe();
         probe.mark();
         double cpu0 = probe.cpuSeconds();
-        mark(r);
+        mark(r, t);
         long t0 = System.nanoTime();
         long deadline = t0 + duration.toNanos();
         List<Thread> workers = new ArrayList<>();
@@ -241,6 +264,7 @@ final class Scenarios {
         r.ok = total;
         r.errors = errors.get();
         r.requests = total + errors.get();
+        r.processed = r.requests;
         r.requestsPerS = total / r.elapsedS;
         r.cpuSPer1000 = r.requests == 0 ? Double.NaN : r.cpuS / r.requests * 1000;
         r.completed = r.errors == 0 && total > 0;
@@ -265,9 +289,10 @@ final class Scenarios {
         return r;
     }
 
-    private static void finish(Measure r, Target t, long t0, double cpu0) throws IOException {
+    private static void finish(Measure r, Target t, long t0, double cpu0) throws Exception {
         ProcessProbe probe = t.probe();
         r.elapsedS = (System.nanoTime() - t0) / 1e9;
+        r.endedAt = java.time.Instant.now();
         r.cpuS = t.alive() ? probe.cpuSeconds() - cpu0 : Double.NaN;
         r.peakRssMb = t.alive() ? probe.peakRssKb() / 1024.0 : Double.NaN;
         r.heapUsedPeakMb = probe.heapUsedMaxKb() / 1024.0;
@@ -275,16 +300,30 @@ final class Scenarios {
         r.gcS = probe.gcSecondsSinceMark();
         r.fullGcs = probe.fullGcsSinceMark();
         r.driverCpuS = driverCpu() - r.driverCpu0;
+        if (t.alive()) {
+            ProcessProbe.threadGroups(r.threads0, probe.threadCpu()).forEach((group, s) -> {
+                if (s >= 0.05) {
+                    r.threadCpuS.put(group, Math.round(s * 100) / 100.0);
+                }
+            });
+        }
         double[] machine = ProcessProbe.machineCpu();
         double busy = machine[0] - r.machine0[0];
         r.otherCpuS = Math.max(0, busy - (Double.isNaN(r.cpuS) ? 0 : r.cpuS) - r.driverCpuS);
-        if (r.requests > 0) {
-            r.requestsPerS = r.requests / r.elapsedS;
-            r.cpuSPer1000 = r.cpuS / r.requests * 1000;
+        if (r.processed > 0) {
+            r.requestsPerS = r.processed / r.elapsedS;
+            r.cpuSPer1000 = r.cpuS / r.processed * 1000;
+        }
+        if (!r.idPrefix.startsWith("W")) {
+            t.profileStop(r.idPrefix.replace("-", ""));
         }
     }
 
-    private static void mark(Measure r) throws IOException {
+    private void mark(Measure r, Target t) throws Exception {
+        if (!r.idPrefix.startsWith("W")) {
+            t.profileStart();
+        }
+        r.threads0 = t.probe().threadCpu();
         r.driverCpu0 = driverCpu();
         r.machine0 = ProcessProbe.machineCpu();
     }
@@ -323,7 +362,7 @@ final class Scenarios {
 
     /** Per-request claim-to-outcome latencies (created_at to updated_at) and statuses, read once the target stopped. */
     static void databaseLatencies(String dbUrl, List<Measure> measures) throws Exception {
-        try (java.sql.Connection db = DriverManager.getConnection(dbUrl.replace(";WRITE_DELAY=0", ""), "sa", "")) {
+        try (java.sql.Connection db = DriverManager.getConnection(dbUrl.replaceAll(";.*", ""), "sa", "")) {
             for (Measure r : measures) {
                 if (r.scenario.equals("rest")) {
                     statuses(db, r);
@@ -336,10 +375,16 @@ final class Scenarios {
                     ps.setFetchSize(1000);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
+                            String status = rs.getString(3);
                             OffsetDateTime created = rs.getObject(1, OffsetDateTime.class);
                             OffsetDateTime updated = rs.getObject(2, OffsetDateTime.class);
+                            boolean inWindow = !updated.toInstant().isAfter(r.endedAt);
+                            if (!inWindow || IN_FLIGHT.contains(status)) {
+                                r.statuses.merge("unfinished when measured", 1L, Long::sum);
+                                continue;
+                            }
+                            r.statuses.merge(status, 1L, Long::sum);
                             micros.add(ChronoUnit.MICROS.between(created, updated));
-                            r.statuses.merge(rs.getString(3), 1L, Long::sum);
                         }
                     }
                 }
@@ -348,7 +393,13 @@ final class Scenarios {
                 percentiles(r, nanos);
                 if (r.scenario.equals("file") || r.scenario.equals("memory")) {
                     r.ok = r.statuses.getOrDefault("CREATED", 0L);
-                    r.errors = r.requests - r.ok;
+                    if (!r.completed) {
+                        // cut: what was finished when the clock stopped (rows finished later in the kill's shadow are few)
+                        r.processed = nanos.length;
+                        r.requestsPerS = r.processed / r.elapsedS;
+                        r.cpuSPer1000 = r.cpuS / Math.max(1, r.processed) * 1000;
+                    }
+                    r.errors = r.processed - r.ok;
                 }
             }
         }

@@ -38,8 +38,13 @@ final class Target implements AutoCloseable {
     private Process process;
     private ProcessProbe probe;
     private Duration startup;
+    private Path profileFolder;
 
     Target(Kind kind, Path home) throws IOException {
+        this(kind, home, ";WRITE_DELAY=0");
+    }
+
+    Target(Kind kind, Path home, String dbOptions) throws IOException {
         this.kind = kind;
         this.home = home;
         this.inbox = home.resolve("inbox");
@@ -48,7 +53,7 @@ final class Target implements AutoCloseable {
         Files.createDirectories(inbox);
         this.httpPort = freePort();
         this.brokerPort = freePort();
-        this.dbUrl = "jdbc:h2:file:" + home.resolve("db/cards").toAbsolutePath() + ";WRITE_DELAY=0";
+        this.dbUrl = "jdbc:h2:file:" + home.resolve("db/cards").toAbsolutePath() + dbOptions;
         env.put("APP_INBOX", inbox.toAbsolutePath().toString());
         env.put("APP_OUTBOX", outbox.toAbsolutePath().toString());
         env.put("APP_ERROR_DIR", home.resolve("error").toAbsolutePath().toString());
@@ -119,6 +124,34 @@ final class Target implements AutoCloseable {
         throw new IllegalStateException(kind + " not healthy within 90 s; see " + log);
     }
 
+    /** With a profile folder set, every measured scenario gets its own JFR recording (jcmd, outside the window). */
+    Target profileTo(Path folder) {
+        this.profileFolder = folder;
+        return this;
+    }
+
+    void profileStart() throws Exception {
+        if (profileFolder != null && alive()) {
+            jcmd("JFR.start", "name=bench", "settings=profile");
+        }
+    }
+
+    void profileStop(String name) throws Exception {
+        if (profileFolder != null && alive()) {
+            jcmd("JFR.stop", "name=bench", "filename=" + profileFolder.toAbsolutePath().resolve(
+                    kind.name().toLowerCase() + "-" + name + ".jfr"));
+        }
+    }
+
+    private void jcmd(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid())));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        p.waitFor(60, TimeUnit.SECONDS);
+    }
+
     Duration startup() {
         return startup;
     }
@@ -133,6 +166,17 @@ final class Target implements AutoCloseable {
 
     boolean alive() {
         return process != null && process.isAlive();
+    }
+
+    /** kill -9, for a program still busy with a cut scenario (a graceful stop would wait for it). */
+    void kill() throws InterruptedException {
+        if (probe != null) {
+            probe.close();
+        }
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
     }
 
     void stop() throws InterruptedException {

@@ -50,6 +50,8 @@ class JmsChannelTest {
 
     /** How many of the next replies fail (a stand-in for a crash after the Create call). */
     private static final AtomicInteger REPLY_FAILURES = new AtomicInteger();
+    /** How many of the next messages fail just after their reply was sent (a crash before the commit). */
+    private static final AtomicInteger AFTER_REPLY_FAILURES = new AtomicInteger();
 
     @BeforeAll
     static void boot() throws Exception {
@@ -57,12 +59,18 @@ class JmsChannelTest {
         props.put("app.jms.concurrent-consumers", "4");
         bundle = Bundle.start(props);
         brokerUrl = "tcp://localhost:" + props.get("app.broker.embedded.port") + "?useEpoll=false";
-        AdviceWith.adviceWith(bundle.context(), "inbound-jms-reply", route -> route
-                .weaveById("inbound-jms-send-outcome").before().process(exchange -> {
-                    if (REPLY_FAILURES.getAndDecrement() > 0) {
-                        throw new IllegalStateException("simulated crash before the reply");
-                    }
-                }));
+        AdviceWith.adviceWith(bundle.context(), "inbound-jms-reply", route -> {
+            route.weaveById("inbound-jms-send-outcome").before().process(exchange -> {
+                if (REPLY_FAILURES.getAndDecrement() > 0) {
+                    throw new IllegalStateException("simulated crash before the reply");
+                }
+            });
+            route.weaveById("inbound-jms-send-outcome").after().process(exchange -> {
+                if (AFTER_REPLY_FAILURES.getAndDecrement() > 0) {
+                    throw new IllegalStateException("simulated crash after the reply, before the commit");
+                }
+            });
+        });
     }
 
     @AfterAll
@@ -241,6 +249,23 @@ class JmsChannelTest {
         assertThat(outcome.get("replay").asBoolean()).as("the redelivery is answered from the record").isTrue();
         assertThat(sandbox.createCalls()).isEqualTo(1);
         assertThat(sandbox.cardsFor(mobile)).isEqualTo(1);
+    }
+
+    @Test
+    void the_reply_commits_with_the_consumption_so_a_crash_after_sending_it_sends_no_second_reply()
+            throws Exception {
+        String requestId = "JMS-ATOMIC-" + UUID.randomUUID();
+        AFTER_REPLY_FAILURES.set(1);
+        send(session.createTextMessage(request(requestId, mobile())));
+
+        JsonNode outcome = JSON.readTree(((TextMessage) receive(session.createQueue(RESULTS))).getText());
+
+        assertThat(AFTER_REPLY_FAILURES.get()).as("the first delivery failed after its reply").isLessThanOrEqualTo(0);
+        assertThat(outcome.get("requestId").asText()).isEqualTo(requestId);
+        assertThat(outcome.get("replay").asBoolean()).as("the first reply was rolled back with its message")
+                .isTrue();
+        assertThat(receiveNoWait(RESULTS)).as("exactly one reply").isNull();
+        assertThat(sandbox.createCalls()).isEqualTo(1);
     }
 
     @Test

@@ -55,6 +55,8 @@ public final class Bundle implements AutoCloseable {
         props.put("app.db.url", "jdbc:h2:file:" + home.resolve("db/cards") + ";WRITE_DELAY=0");
         props.put("app.http.port", String.valueOf(httpPort));
         props.put("enkash.sandbox.port", String.valueOf(sandboxPort));
+        props.put("app.broker.embedded.port", String.valueOf(freePort()));
+        props.put("app.broker.data-dir", home.resolve("broker").toString());
         props.put("camel.main.routes-reload-enabled", "false");
         props.put("app.inbox.poll-ms", "50");
         props.put("app.inbox.read-lock-check-ms", "100");
