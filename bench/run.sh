@@ -18,4 +18,4 @@ if [[ $build == 1 ]]; then
 fi
 
 cp="target/test-classes:target/classes:target/lib/*"
-exec java -Xmx1g -cp "$cp" io.cardroutes.bench.Bench "${args[@]}"
+exec java -Xmx1g -Dlog4j2.configurationFile=bench/log4j2-bench.xml -cp "$cp" io.cardroutes.bench.Bench "${args[@]}"

@@ -37,7 +37,8 @@ import io.cardroutes.sandbox.SandboxSettings;
  * <p>Options: {@code --quick} (small sizes, to check the bench itself), {@code --only=startup,file,jms,rest,memory},
  * {@code --requests=N}, {@code --memory-requests=N}, {@code --rest-seconds=S}, {@code --latencies=0,50},
  * {@code --profile} (a JFR recording per measured scenario, target/bench/*.jfr), {@code --budget=S} (default
- * 570: scenarios that would overrun their share are cut and reported with what they finished; 0: no limit).
+ * 540: scenarios are sized from the warm-up's rate to fit, and one that would still overrun is cut and
+ * reported with what it finished; 0: no limit), {@code --programs=bundle,baseline}.
  */
 public final class Bench {
 
@@ -53,7 +54,9 @@ public final class Bench {
     private final long[] latencies;
     private final boolean profile;
     private final int warmup;
+    private final int warmupSeconds;
     private final String dbOptions;
+    private final List<Target.Kind> programs;
     private final long budgetNanos;
     private long began;
     private long deadline;
@@ -71,10 +74,13 @@ public final class Bench {
         latencies = Arrays.stream(opts.getOrDefault("latencies", "0,50").split(",")).mapToLong(Long::parseLong).toArray();
         profile = opts.containsKey("profile");
         warmup = Integer.parseInt(opts.getOrDefault("warmup", quick ? "200" : "500"));
+        warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", quick ? "3" : "8"));
         // diagnosis only: e.g. --db-options= (H2's default write delay) to see what WRITE_DELAY=0 costs
         dbOptions = opts.getOrDefault("db-options", ";WRITE_DELAY=0");
+        programs = Arrays.stream(opts.getOrDefault("programs", "bundle,baseline").split(","))
+                .map(p -> Target.Kind.valueOf(p.trim().toUpperCase(Locale.ROOT))).toList();
         // the whole run, start to table, in seconds; 0: every scenario runs to its end
-        budgetNanos = Long.parseLong(opts.getOrDefault("budget", "570")) * 1_000_000_000L;
+        budgetNanos = Long.parseLong(opts.getOrDefault("budget", "540")) * 1_000_000_000L;
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,9 +116,9 @@ public final class Bench {
         long channelsEnd = deadline == Long.MAX_VALUE ? Long.MAX_VALUE
                 : memory ? began + (long) (budgetNanos * 0.72) : deadline;
         if (!channels.isEmpty()) {
-            int phasesLeft = latencies.length * 2;
+            int phasesLeft = latencies.length * programs.size();
             for (long latency : latencies) {
-                for (Target.Kind kind : Target.Kind.values()) {
+                for (Target.Kind kind : programs) {
                     long phaseEnd = channelsEnd == Long.MAX_VALUE ? Long.MAX_VALUE
                             : System.nanoTime() + (channelsEnd - System.nanoTime()) / phasesLeft;
                     channelPhase(work, kind, latency, channels, phaseEnd);
@@ -121,10 +127,11 @@ public final class Bench {
             }
         }
         if (memory) {
-            for (Target.Kind kind : Target.Kind.values()) {
+            for (Target.Kind kind : programs) {
                 // the bundle gets two thirds of what is left, the baseline the rest
                 long phaseEnd = deadline == Long.MAX_VALUE ? Long.MAX_VALUE
-                        : System.nanoTime() + (deadline - System.nanoTime()) * (kind == Target.Kind.BUNDLE ? 2 : 3) / 3;
+                        : System.nanoTime() + (deadline - System.nanoTime())
+                                * (kind == Target.Kind.BUNDLE && programs.size() > 1 ? 2 : 3) / 3;
                 memoryPhase(work, kind, phaseEnd);
             }
         }
@@ -155,9 +162,10 @@ public final class Bench {
     }
 
     /**
-     * One program at one EnKash latency: warm-up, then REST (time-boxed), JMS and file. A scenario that
-     * would overrun the phase's share of the budget is cut and reported with what it finished; a cut
-     * JMS run has its leftover messages drained, a cut file run ends the phase (the program is killed).
+     * One program at one EnKash latency: warm-up (which also measures the rate), then REST
+     * (time-boxed), JMS and file. With a budget, the JMS and file runs are sized from the warm-up's
+     * rate to fit the phase's share (never more than {@code --requests}); one that still overruns is
+     * cut and reported with what it finished (a cut file run ends the phase: the program is killed).
      */
     private void channelPhase(Path work, Target.Kind kind, long latency, Set<String> channels, long phaseEnd)
             throws Exception {
@@ -178,26 +186,31 @@ public final class Bench {
         try {
             t.start();
             record(kind.name().toLowerCase(Locale.ROOT), "sandbox off, EnKash " + latency + " ms", t.startup());
-            if (channels.contains("rest")) {
-                load.rest(t, "W" + p + "R", Duration.ofSeconds(2), latency, REST_CONCURRENCY);
+            // warm-up: the shared pipeline through the file channel (twice: JIT), then each other channel briefly
+            double fileRate = 0;
+            double jmsRate = 0;
+            if (channels.contains("file") || channels.contains("jms")) {
+                Measure first = load.file(t, "W" + p + "F", warmup, latency, FILE_CONCURRENCY, timeout(warmup, phaseEnd, 1));
+                int second = (int) Math.min(4 * warmup, Math.max(warmup, first.requestsPerS * warmupSeconds));
+                fileRate = load.file(t, "W" + p + "G", second, latency, FILE_CONCURRENCY, timeout(second, phaseEnd, 1))
+                        .requestsPerS;
             }
             if (channels.contains("jms")) {
-                load.jms(t, "W" + p + "J", warmup / 2, latency, JMS_CONSUMERS, timeout(warmup, latency, phaseEnd, 1));
-            }
-            if (channels.contains("file")) {
-                load.file(t, "W" + p + "F", warmup, latency, FILE_CONCURRENCY, timeout(warmup, latency, phaseEnd, 1));
+                jmsRate = load.jms(t, "W" + p + "J", warmup / 2, latency, JMS_CONSUMERS, timeout(warmup, phaseEnd, 1))
+                        .requestsPerS;
             }
             if (channels.contains("rest")) {
+                load.rest(t, "W" + p + "R", Duration.ofSeconds(2), latency, REST_CONCURRENCY);
                 phase.add(print(load.rest(t, "R" + p, Duration.ofSeconds(restSeconds), latency, REST_CONCURRENCY)));
             }
             int left = (channels.contains("jms") ? 1 : 0) + (channels.contains("file") ? 1 : 0);
             if (channels.contains("jms")) {
-                phase.add(print(load.jms(t, "J" + p, requests, latency, JMS_CONSUMERS,
-                        timeout(requests, latency, phaseEnd, left--))));
+                int n = size(jmsRate * 1.3, phaseEnd, left);
+                phase.add(print(load.jms(t, "J" + p, n, latency, JMS_CONSUMERS, timeout(n, phaseEnd, left--))));
             }
             if (channels.contains("file")) {
-                Measure file = load.file(t, "F" + p, requests, latency, FILE_CONCURRENCY,
-                        timeout(requests, latency, phaseEnd, left));
+                int n = size(fileRate * 1.6, phaseEnd, left); // a cut file run costs nothing: it ends the phase
+                Measure file = load.file(t, "F" + p, n, latency, FILE_CONCURRENCY, timeout(n, phaseEnd, left));
                 phase.add(print(file));
                 killed = !file.completed;
             }
@@ -210,7 +223,36 @@ public final class Bench {
             enkash.stop();
         }
         Scenarios.databaseLatencies(t.dbUrl, phase);
+        phase.forEach(m -> m.asked = m.scenario.equals("rest") ? 0 : requests);
+        cleanUp(t, phase);
         measures.addAll(phase);
+    }
+
+    /** Notes the database's size, then deletes it and the broker journal (they reach gigabytes); logs stay. */
+    private static void cleanUp(Target t, List<Measure> phase) throws IOException {
+        double mb = folderBytes(t.home.resolve("db")) / 1e6;
+        phase.forEach(m -> m.dbFolderMb = mb);
+        deleteTree(t.home.resolve("db"));
+        deleteTree(t.home.resolve("broker"));
+    }
+
+    private static long folderBytes(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    /** {@code --requests}, or fewer when the (warm-up's) rate says that many would not fit the budget left. */
+    private int size(double rate, long phaseEnd, int scenariosLeft) {
+        if (phaseEnd == Long.MAX_VALUE || rate <= 0) {
+            return requests;
+        }
+        double seconds = (phaseEnd - System.nanoTime()) / 1e9 / Math.max(1, scenariosLeft) - 8; // pick-up, stop, slack
+        int fits = (int) (rate * seconds / 100) * 100;
+        return Math.max(Math.min(requests, 500), Math.min(requests, fits));
     }
 
     private void memoryPhase(Path work, Target.Kind kind, long phaseEnd) throws Exception {
@@ -229,7 +271,7 @@ public final class Bench {
         try {
             t.start();
             Measure m = load.file(t, "M" + (kind == Target.Kind.BUNDLE ? "B" : "L"), memoryRequests, 0,
-                    FILE_CONCURRENCY, timeout(memoryRequests, 0, phaseEnd, 1));
+                    FILE_CONCURRENCY, timeout(memoryRequests, phaseEnd, 1));
             m.scenario = "memory";
             m.note = "-Xmx256m" + (m.note.isEmpty() ? "" : ", " + m.note);
             phase.add(print(m));
@@ -243,21 +285,21 @@ public final class Bench {
             enkash.stop();
         }
         Scenarios.databaseLatencies(t.dbUrl, phase);
+        phase.forEach(m -> m.asked = memoryRequests);
+        cleanUp(t, phase);
         measures.addAll(phase);
     }
 
     /**
-     * How long a scenario may run: four times its concurrency bound (at least 120 s) without a budget;
-     * with one, its share of what is left of the phase (at least 15 s).
+     * How long a scenario may run: without a budget, ten minutes; with one, its share of what is left of the
+     * phase (at least 15 s).
      */
-    private Duration timeout(int n, long latencyMs, long phaseEnd, int scenariosLeft) {
-        double bound = n * latencyMs / 1000.0 / FILE_CONCURRENCY;
-        long natural = (long) Math.max(120, bound * 4);
+    private Duration timeout(int n, long phaseEnd, int scenariosLeft) {
         if (phaseEnd == Long.MAX_VALUE) {
-            return Duration.ofSeconds(natural);
+            return Duration.ofSeconds(Math.max(600, n / 50));
         }
-        long share = (phaseEnd - System.nanoTime() - 5_000_000_000L) / Math.max(1, scenariosLeft) / 1_000_000_000L;
-        return Duration.ofSeconds(Math.max(15, Math.min(natural, share)));
+        long share = (phaseEnd - System.nanoTime() - 3_000_000_000L) / Math.max(1, scenariosLeft) / 1_000_000_000L;
+        return Duration.ofSeconds(Math.max(15, share));
     }
 
     private static Measure print(Measure m) {

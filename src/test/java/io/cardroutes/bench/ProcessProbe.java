@@ -141,7 +141,7 @@ final class ProcessProbe implements AutoCloseable {
     /** Linux keeps 15 characters of a thread's name: enough to tell JIT, GC, Camel, Vert.x and Artemis apart. */
     private static String group(String thread) {
         String t = thread.replaceAll("\\d+", "#");
-        if (t.startsWith("C2 Compiler") || t.startsWith("C1 Compiler")) {
+        if (t.startsWith("C# Compiler")) {
             return "JIT compiler";
         }
         if (t.startsWith("GC Thread") || t.startsWith("G# ")) {

@@ -60,8 +60,8 @@ final class Report {
         md.append("\nLatency: file, JMS and memory rows are claim-to-outcome times per request from the database "
                 + "(`card_request.created_at` to `updated_at`); REST rows are client round trips. CPU, peak RSS (VmHWM, "
                 + "reset per scenario) and heap (`jstat -gc`, sampled every 250 ms) are the program's own process. "
-                + "\"x bound\" is wall time divided by the concurrency bound requests x latency / concurrency "
-                + "(REST: bound throughput concurrency / latency divided by the throughput reached). \"other load\" is CPU "
+                + "\"x bound\" is the time taken over the concurrency bound requests x latency / concurrency, i.e. "
+                + "(concurrency / latency) / req/s; 1.0 means EnKash's latency is the only limit. \"other load\" is CPU "
                 + "used during the scenario by processes other than the program and the driver (load generator + sandbox).\n");
         md.append("\n").append(targets()).append("\n");
         return md.toString();
@@ -105,10 +105,8 @@ final class Report {
         if (m.latencyMs <= 0) {
             return Double.NaN;
         }
-        if (m.scenario.equals("rest")) {
-            return (m.concurrency * 1000.0 / m.latencyMs) / m.requestsPerS;
-        }
-        return m.boundS == null ? Double.NaN : m.elapsedS / m.boundS;
+        // how far below the rate the concurrency allows: (concurrency / latency) / achieved rate
+        return (m.concurrency * 1000.0 / m.latencyMs) / m.requestsPerS;
     }
 
     private Optional<Measure> find(String target, String scenario, long latency) {
@@ -123,11 +121,19 @@ final class Report {
     private static void row(StringBuilder md, Measure m) {
         md.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %s | %s | %d | %.1f | %.0f | %s | %s | %s | %.2f | %.0f | %.0f | %.2f | %s | %.2f |%n",
                 m.scenario + (m.note.isEmpty() || !m.scenario.equals("memory") ? "" : " (" + m.note + ")"),
-                m.latencyMs, m.concurrency, m.target, m.completed ? String.valueOf(m.requests)
-                        : m.processed + " of " + m.requests + " (" + m.note.replaceFirst(".*(cut after \\d+ s).*", "$1") + ")", m.ok,
+                m.latencyMs, m.concurrency, m.target, requestsCell(m), m.ok,
                 m.elapsedS, m.requestsPerS, ms(m.p50Ms), ms(m.p95Ms), ms(m.p99Ms), m.cpuSPer1000, m.peakRssMb,
                 m.heapUsedPeakMb, m.gcS, Double.isNaN(xBound(m)) ? "" : String.format(Locale.ROOT, "%.2f", xBound(m)),
                 m.elapsedS > 0 ? m.otherCpuS / m.elapsedS : 0.0));
+    }
+
+    private static String requestsCell(Measure m) {
+        String cell = m.completed ? String.valueOf(m.requests) : m.processed + " of " + m.requests + " ("
+                + m.note.replaceFirst(".*(cut after \\d+ s).*", "$1") + ")";
+        if (m.asked > m.requests) {
+            cell += " [" + m.asked + " asked; sized to the budget]";
+        }
+        return cell;
     }
 
     private static String ms(double v) {
@@ -149,6 +155,7 @@ final class Report {
             r.put("program", m.target);
             r.put("enkashLatencyMs", m.latencyMs);
             r.put("concurrency", m.concurrency);
+            r.put("requestsAsked", m.asked);
             r.put("requests", m.requests);
             r.put("processed", m.processed);
             r.put("ok", m.ok);
@@ -173,6 +180,7 @@ final class Report {
             r.put("driverCpuSeconds", num(m.driverCpuS));
             r.put("otherProcessesCpuSeconds", num(m.otherCpuS));
             r.put("cpuSecondsByThreadGroup", m.threadCpuS);
+            r.put("databaseFolderMbAfterPhase", num(m.dbFolderMb));
             r.put("note", m.note);
             rows.add(r);
         }

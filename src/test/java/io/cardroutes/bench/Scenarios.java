@@ -53,6 +53,8 @@ final class Scenarios {
         long latencyMs;
         int concurrency;
         long requests;
+        /** What the scenario asks for ({@code --requests}); {@link #requests} is less when the budget sized it down. */
+        long asked;
         /** Requests finished in the window: all of them, or fewer when the scenario was cut. */
         long processed;
         long ok;
@@ -71,6 +73,8 @@ final class Scenarios {
         double gcS;
         int fullGcs;
         Double boundS;
+        /** Size of the program's database folder when its phase ended. */
+        double dbFolderMb;
         double driverCpuS;
         double otherCpuS;
         boolean completed;
@@ -176,16 +180,13 @@ final class Scenarios {
             r.note = String.format("sent in %.1f s", sent);
             if (!r.completed) {
                 r.note += String.format(", cut after %.0f s", r.elapsedS);
-                // take the rest off the queue, so the next scenario measures alone
-                Session drain = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                MessageConsumer leftovers = drain.createConsumer(drain.createQueue(REQUESTS_QUEUE));
-                int drained = 0;
-                while (leftovers.receive(2000) != null) {
-                    drained++;
+                // the consumers hold the rest (prefetched): let them finish before the next scenario measures
+                long until = System.nanoTime() + 60_000_000_000L;
+                while (received.get() < n && System.nanoTime() < until && t.alive()) {
+                    Thread.sleep(100);
                 }
-                leftovers.close();
-                Thread.sleep(3000); // the program's in-flight requests finish
-                System.out.printf("  drained %d unprocessed messages%n", drained);
+                int drained = n - received.get();
+                System.out.printf("  waited for the rest of the cut run: %d still unanswered%n", drained);
             }
         }
         return r;

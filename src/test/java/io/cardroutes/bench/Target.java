@@ -92,6 +92,8 @@ final class Target implements AutoCloseable {
             command.add("-jar");
             command.add("target/enkash-card-routes.jar");
         } else {
+            command.add("-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile",
+                    "bench/log4j2-bench.xml"));
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(Baseline.class.getName());
