@@ -55,6 +55,7 @@ public final class Bench {
     private final boolean profile;
     private final int warmup;
     private final int warmupSeconds;
+    private final int restWarmupSeconds;
     private final String dbOptions;
     private final List<Target.Kind> programs;
     private final long budgetNanos;
@@ -75,6 +76,7 @@ public final class Bench {
         profile = opts.containsKey("profile");
         warmup = Integer.parseInt(opts.getOrDefault("warmup", quick ? "200" : "500"));
         warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", quick ? "3" : "8"));
+        restWarmupSeconds = Integer.parseInt(opts.getOrDefault("rest-warmup-seconds", "2"));
         // diagnosis only: e.g. --db-options= (H2's default write delay) to see what WRITE_DELAY=0 costs
         dbOptions = opts.getOrDefault("db-options", ";WRITE_DELAY=0");
         programs = Arrays.stream(opts.getOrDefault("programs", "bundle,baseline").split(","))
@@ -200,7 +202,7 @@ public final class Bench {
                         .requestsPerS;
             }
             if (channels.contains("rest")) {
-                load.rest(t, "W" + p + "R", Duration.ofSeconds(2), latency, REST_CONCURRENCY);
+                load.rest(t, "W" + p + "R", Duration.ofSeconds(restWarmupSeconds), latency, REST_CONCURRENCY);
                 phase.add(print(load.rest(t, "R" + p, Duration.ofSeconds(restSeconds), latency, REST_CONCURRENCY)));
             }
             int left = (channels.contains("jms") ? 1 : 0) + (channels.contains("file") ? 1 : 0);

@@ -40,8 +40,9 @@ final class Report {
             md.append(String.join(", ", parts)).append(".\n\n");
         }
         md.append("| scenario | EnKash latency | concurrency | program | requests | OK | wall s | req/s | p50 ms | p95 ms "
-                + "| p99 ms | CPU s / 1k req | peak RSS MB | peak heap MB | GC s | x bound | other load (cores) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| p99 ms | CPU s / 1k req | JIT share of CPU | peak RSS MB | peak heap MB | GC s | concurrency bound (x bound) "
+                + "| other load (cores) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Measure m : measures) {
             if (!m.target.equals("bundle")) {
                 continue;
@@ -51,7 +52,7 @@ final class Report {
             row(md, m);
             base.ifPresent(b -> {
                 row(md, b);
-                md.append(String.format(Locale.ROOT, "| | | | **bundle / baseline** | | | %s | **%s** | %s | %s | %s | %s | %s | %s | | | |%n",
+                md.append(String.format(Locale.ROOT, "| | | | **bundle / baseline** | | | %s | **%s** | %s | %s | %s | %s | | %s | %s | | | |%n",
                         ratio(m.elapsedS, b.elapsedS), ratio(m.requestsPerS, b.requestsPerS), ratio(m.p50Ms, b.p50Ms),
                         ratio(m.p95Ms, b.p95Ms), ratio(m.p99Ms, b.p99Ms), ratio(m.cpuSPer1000, b.cpuSPer1000),
                         ratio(m.peakRssMb, b.peakRssMb), ratio(m.heapUsedPeakMb, b.heapUsedPeakMb)));
@@ -60,8 +61,10 @@ final class Report {
         md.append("\nLatency: file, JMS and memory rows are claim-to-outcome times per request from the database "
                 + "(`card_request.created_at` to `updated_at`); REST rows are client round trips. CPU, peak RSS (VmHWM, "
                 + "reset per scenario) and heap (`jstat -gc`, sampled every 250 ms) are the program's own process. "
-                + "\"x bound\" is the time taken over the concurrency bound requests x latency / concurrency, i.e. "
-                + "(concurrency / latency) / req/s; 1.0 means EnKash's latency is the only limit. \"other load\" is CPU "
+                + "\"concurrency bound\" is requests x latency / concurrency, the least time EnKash's latency allows at that "
+                + "concurrency (REST, time-boxed: the most requests per second, concurrency / latency); \"x bound\" is the time "
+                + "taken over it, 1.0 meaning EnKash's latency is the only limit. \"JIT share\" is the part of the program's CPU "
+                + "spent by its JIT compiler threads: high while the JVM is still warming up. \"other load\" is CPU "
                 + "used during the scenario by processes other than the program and the driver (load generator + sandbox).\n");
         md.append("\n").append(targets()).append("\n");
         return md.toString();
@@ -119,12 +122,27 @@ final class Report {
     }
 
     private static void row(StringBuilder md, Measure m) {
-        md.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %s | %s | %d | %.1f | %.0f | %s | %s | %s | %.2f | %.0f | %.0f | %.2f | %s | %.2f |%n",
+        md.append(String.format(Locale.ROOT, "| %s | %d ms | %d | %s | %s | %d | %.1f | %.0f | %s | %s | %s | %.2f | %s | %.0f | %.0f | %.2f | %s | %.2f |%n",
                 m.scenario + (m.note.isEmpty() || !m.scenario.equals("memory") ? "" : " (" + m.note + ")"),
                 m.latencyMs, m.concurrency, m.target, requestsCell(m), m.ok,
-                m.elapsedS, m.requestsPerS, ms(m.p50Ms), ms(m.p95Ms), ms(m.p99Ms), m.cpuSPer1000, m.peakRssMb,
-                m.heapUsedPeakMb, m.gcS, Double.isNaN(xBound(m)) ? "" : String.format(Locale.ROOT, "%.2f", xBound(m)),
-                m.elapsedS > 0 ? m.otherCpuS / m.elapsedS : 0.0));
+                m.elapsedS, m.requestsPerS, ms(m.p50Ms), ms(m.p95Ms), ms(m.p99Ms), m.cpuSPer1000, jitShare(m), m.peakRssMb,
+                m.heapUsedPeakMb, m.gcS, bound(m), m.elapsedS > 0 ? m.otherCpuS / m.elapsedS : 0.0));
+    }
+
+    private static String jitShare(Measure m) {
+        Double jit = m.threadCpuS.get("JIT compiler");
+        return jit == null || !(m.cpuS > 0) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * jit / m.cpuS);
+    }
+
+    /** requests x latency / concurrency in seconds (REST: the rate concurrency / latency), and how far off it. */
+    private static String bound(Measure m) {
+        if (m.latencyMs <= 0) {
+            return "";
+        }
+        String limit = m.scenario.equals("rest")
+                ? String.format(Locale.ROOT, "%.0f req/s", m.concurrency * 1000.0 / m.latencyMs)
+                : String.format(Locale.ROOT, "%.1f s", m.processed * m.latencyMs / 1000.0 / m.concurrency);
+        return String.format(Locale.ROOT, "%s (%.2f x)", limit, xBound(m));
     }
 
     private static String requestsCell(Measure m) {
