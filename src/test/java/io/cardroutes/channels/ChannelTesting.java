@@ -1,7 +1,6 @@
 package io.cardroutes.channels;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,9 +25,7 @@ final class ChannelTesting {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return io.cardroutes.support.PrivatePlace.freePort();
     }
 
     static String mobile() {

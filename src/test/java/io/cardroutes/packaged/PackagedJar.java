@@ -1,7 +1,6 @@
 package io.cardroutes.packaged;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.cardroutes.support.PrivatePlace;
 
 /**
  * The packaged bundle as a user runs it: {@code java -jar target/enkash-card-routes.jar} from the
@@ -31,22 +32,15 @@ public final class PackagedJar implements AutoCloseable {
     private Process process;
 
     public PackagedJar(Path home) throws IOException {
+        PrivatePlace place = new PrivatePlace(home);
         this.home = home;
-        this.inbox = home.resolve("inbox");
-        this.outbox = home.resolve("outbox");
-        this.errorDir = home.resolve("error");
+        this.inbox = place.inbox;
+        this.outbox = place.outbox;
+        this.errorDir = place.errorDir;
         this.log = home.resolve("bundle.log");
-        Files.createDirectories(inbox);
-        this.httpPort = freePort();
-        this.sandboxPort = freePort();
-        env.put("APP_INBOX", inbox.toString());
-        env.put("APP_OUTBOX", outbox.toString());
-        env.put("APP_ERROR_DIR", errorDir.toString());
-        env.put("APP_DB_URL", "jdbc:h2:file:" + home.resolve("db/cards") + ";WRITE_DELAY=0");
-        env.put("APP_HTTP_PORT", String.valueOf(httpPort));
-        env.put("ENKASH_SANDBOX_PORT", String.valueOf(sandboxPort));
-        env.put("APP_BROKER_EMBEDDED_PORT", String.valueOf(freePort()));
-        env.put("APP_BROKER_DATA_DIR", home.resolve("broker").toString());
+        this.httpPort = place.httpPort;
+        this.sandboxPort = place.sandboxPort;
+        env.putAll(place.environment());
         env.put("APP_INBOX_POLL_MS", "100");
         env.put("APP_INBOX_READ_LOCK_CHECK_MS", "200");
     }
@@ -115,9 +109,4 @@ public final class PackagedJar implements AutoCloseable {
         stop();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

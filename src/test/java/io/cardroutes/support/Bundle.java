@@ -1,7 +1,6 @@
 package io.cardroutes.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,22 +40,14 @@ public final class Bundle implements AutoCloseable {
     private final Main main;
 
     private Bundle(Map<String, String> extra) throws Exception {
-        home = Files.createTempDirectory("bundle-");
-        inbox = home.resolve("inbox");
-        outbox = home.resolve("outbox");
-        errorDir = home.resolve("error");
-        Files.createDirectories(inbox);
-        httpPort = freePort();
-        sandboxPort = freePort();
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("app.inbox", inbox.toString());
-        props.put("app.outbox", outbox.toString());
-        props.put("app.error-dir", errorDir.toString());
-        props.put("app.db.url", "jdbc:h2:file:" + home.resolve("db/cards") + ";WRITE_DELAY=0");
-        props.put("app.http.port", String.valueOf(httpPort));
-        props.put("enkash.sandbox.port", String.valueOf(sandboxPort));
-        props.put("app.broker.embedded.port", String.valueOf(freePort()));
-        props.put("app.broker.data-dir", home.resolve("broker").toString());
+        PrivatePlace place = new PrivatePlace(Files.createTempDirectory("bundle-"));
+        home = place.home;
+        inbox = place.inbox;
+        outbox = place.outbox;
+        errorDir = place.errorDir;
+        httpPort = place.httpPort;
+        sandboxPort = place.sandboxPort;
+        Map<String, String> props = place.properties();
         props.put("camel.main.routes-reload-enabled", "false");
         props.put("app.inbox.poll-ms", "50");
         props.put("app.inbox.read-lock-check-ms", "100");
@@ -145,12 +136,6 @@ public final class Bundle implements AutoCloseable {
                 throw new AssertionError("timed out after " + timeout + " waiting for " + what);
             }
             Thread.sleep(25);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
