@@ -38,7 +38,9 @@ import io.cardroutes.sandbox.SandboxSettings;
  * {@code --requests=N}, {@code --memory-requests=N}, {@code --rest-seconds=S}, {@code --latencies=0,50},
  * {@code --profile} (a JFR recording per measured scenario, target/bench/*.jfr), {@code --budget=S} (default
  * 540: scenarios are sized from the warm-up's rate to fit, and one that would still overrun is cut and
- * reported with what it finished; 0: no limit), {@code --programs=bundle,baseline}.
+ * reported with what it finished; 0: no limit), {@code --programs=bundle,baseline}. For diagnosis:
+ * {@code --warmup=N}, {@code --warmup-seconds=S}, {@code --rest-warmup-seconds=S}, {@code --db-options=}
+ * (H2 URL options instead of {@code ;WRITE_DELAY=0}).
  */
 public final class Bench {
 
@@ -64,7 +66,6 @@ public final class Bench {
     private final List<Measure> measures = new ArrayList<>();
     private final List<Map<String, Object>> startups = new ArrayList<>();
     private final Map<String, Object> header = new LinkedHashMap<>();
-    private EnkashSandbox sandbox;
 
     private Bench(Map<String, String> opts) {
         boolean quick = opts.containsKey("quick");

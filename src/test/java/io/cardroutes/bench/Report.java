@@ -193,7 +193,8 @@ final class Report {
             r.put("heapCommittedPeakMb", num(m.heapCommittedPeakMb));
             r.put("gcSeconds", num(m.gcS));
             r.put("fullGcs", m.fullGcs);
-            r.put("concurrencyBoundSeconds", m.boundS);
+            r.put("concurrencyBoundSeconds", m.latencyMs <= 0 || m.scenario.equals("rest") ? null
+                    : num(m.processed * m.latencyMs / 1000.0 / m.concurrency));
             r.put("timesConcurrencyBound", num(xBound(m)));
             r.put("driverCpuSeconds", num(m.driverCpuS));
             r.put("otherProcessesCpuSeconds", num(m.otherCpuS));

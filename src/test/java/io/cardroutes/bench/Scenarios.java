@@ -72,7 +72,6 @@ final class Scenarios {
         double heapCommittedPeakMb;
         double gcS;
         int fullGcs;
-        Double boundS;
         /** Size of the program's database folder when its phase ended. */
         double dbFolderMb;
         double driverCpuS;
@@ -284,9 +283,6 @@ final class Scenarios {
         r.latencyMs = latencyMs;
         r.concurrency = concurrency;
         r.idPrefix = name + "-";
-        if (latencyMs > 0 && n > 0) {
-            r.boundS = n * latencyMs / 1000.0 / concurrency;
-        }
         return r;
     }
 
