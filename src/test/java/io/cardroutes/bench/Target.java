@@ -2,10 +2,6 @@ package io.cardroutes.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,27 +99,10 @@ final class Target implements AutoCloseable {
         pb.environment().putAll(env);
         long started = System.nanoTime();
         process = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = started + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(kind + " exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + httpPort + "/observe/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200 && health.body().contains("UP")) {
-                    startup = Duration.ofNanos(System.nanoTime() - started);
-                    probe = new ProcessProbe(process.pid());
-                    return this;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(25);
-        }
-        throw new IllegalStateException(kind + " not healthy within 90 s; see " + log);
+        startup = io.cardroutes.packaged.PackagedJar.awaitHealthy(process, httpPort, started, Duration.ofSeconds(90),
+                String.valueOf(kind), log);
+        probe = new ProcessProbe(process.pid());
+        return this;
     }
 
     /** With a profile folder set, every measured scenario gets its own JFR recording (jcmd, outside the window). */

@@ -62,25 +62,34 @@ public final class PackagedJar implements AutoCloseable {
         pb.environment().putAll(env);
         long started = System.nanoTime();
         process = pb.start();
+        return awaitHealthy(process, httpPort, started, Duration.ofSeconds(60), "the bundle", log);
+    }
+
+    /**
+     * Waits until the process answers UP on /observe/health and returns the time since
+     * {@code startedNanos}; fails when it exits first or the timeout passes.
+     */
+    public static Duration awaitHealthy(Process process, int httpPort, long startedNanos, Duration timeout,
+            String kind, Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = started + Duration.ofSeconds(60).toNanos();
+        long deadline = startedNanos + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the bundle exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException(kind + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + httpPort + "/observe/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                        URI.create("http://localhost:" + httpPort + "/observe/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200 && health.body().contains("UP")) {
-                    return Duration.ofNanos(System.nanoTime() - started);
+                    return Duration.ofNanos(System.nanoTime() - startedNanos);
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
-            Thread.sleep(50);
+            Thread.sleep(25);
         }
-        throw new IllegalStateException("no healthy bundle within 60 s; see " + log);
+        throw new IllegalStateException(kind + " not healthy within " + timeout.toSeconds() + " s; see " + log);
     }
 
     public long pid() {
