@@ -20,6 +20,7 @@ import io.cardroutes.enkash.RetryAfterDelay;
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardLedger;
+import io.cardroutes.persistence.GroupCommit;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
@@ -95,7 +96,9 @@ public class BundleConfiguration implements CamelConfiguration {
                 settings.text("enkash.card-account-id", "")));
         registry.bind("outcomes", new Outcomes());
         registry.bind("inboxFiles", new InboxFiles());
-        registry.bind("cardLedger", new CardLedger(emf, clock,
+        GroupCommit writes = new GroupCommit(emf, context, settings.integer("app.db.write-group-max"));
+        addService(context, writes);
+        registry.bind("cardLedger", new CardLedger(emf, writes, clock,
                 Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms"))));
         registry.bind("batchLedger", new BatchLedger(emf, clock));
         smtpLogin(context, settings);

@@ -5,6 +5,7 @@ import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardLedger;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
@@ -45,6 +46,8 @@ public class ChannelsConfiguration implements CamelConfiguration {
         registry.bind("restCards", new RestCards(
                 registry.lookupByNameAndType("cardLedger", CardLedger.class),
                 registry.lookupByNameAndType("batchLedger", BatchLedger.class)));
+        // synchronous REST calls each hold a Vert.x worker thread while their request runs (Vert.x has 20)
+        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.integer("app.http.worker-threads")));
         HttpServerSetup.install(context, settings.integer("app.http.port"),
                 settings.longValue("app.http.max-body-bytes"));
         if (guard.keyCount() == 0) {

@@ -1,10 +1,17 @@
 package io.cardroutes.persistence;
 
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,26 +22,35 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceException;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.hibernate.StatelessSession;
 
 /**
  * The database side of idempotency. {@link #claim} takes a requestId for sending in one committed
  * transaction (so a crash leaves a SENDING trace) unless it is already CREATED or in flight, in
  * which case the earlier outcome comes back as a replay. {@link #entities} turns an outcome into
- * the rows the {@code outcome-store} route writes through Camel JPA.
+ * the rows {@link #record} writes for the {@code outcome-store} route.
  */
 public class CardLedger {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Internal: the signal that wakes this request's in-process duplicates once its outcome is recorded. */
+    private static final String SETTLED_SIGNAL = "cardSettledSignal";
+
     private final EntityManagerFactory emf;
+    private final GroupCommit writes;
     private final Clock clock;
+    /** Requests this process holds in flight, each with the signal its duplicates wait on. */
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     /** This process: rows it holds in flight carry it, so rows of a crashed process are told apart. */
     private final String instance = java.util.UUID.randomUUID().toString();
 
     private final java.time.Duration inFlightWait;
 
-    public CardLedger(EntityManagerFactory emf, Clock clock, java.time.Duration inFlightWait) {
+    public CardLedger(EntityManagerFactory emf, GroupCommit writes, Clock clock, java.time.Duration inFlightWait) {
         this.emf = emf;
+        this.writes = writes;
         this.clock = clock;
         this.inFlightWait = inFlightWait;
     }
@@ -54,54 +70,75 @@ public class CardLedger {
         Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
         String requestJson = requestJson(exchange, request);
         Instant now = clock.instant();
-        EntityManager em = emf.createEntityManager();
+        CompletableFuture<Void> signal = new CompletableFuture<>();
+        CardRequestEntity found;
         try {
-            em.getTransaction().begin();
-            CardRequestEntity row = em.find(CardRequestEntity.class, requestId);
-            boolean orphan = row != null && CardStatus.IN_FLIGHT.contains(row.getStatus())
-                    && !instance.equals(row.getOwner());
-            if (row != null && CardStatus.BLOCKING.contains(row.getStatus()) && !orphan) {
-                em.getTransaction().rollback();
-                return replay(exchange, CardStatus.IN_FLIGHT.contains(row.getStatus()) ? settled(row) : row);
-            }
-            if (orphan) {
-                em.getTransaction().rollback();
-                return adopt(exchange, row) ? null : replay(exchange, settled(find(requestId)));
-            }
-            boolean fresh = row == null;
-            if (fresh) {
-                row = new CardRequestEntity();
-                row.setRequestId(requestId);
-                row.setCreatedAt(now);
-            }
-            row.setChannel(exchange.getProperty(CardExchange.CHANNEL, "UNKNOWN", String.class));
-            row.setSource(exchange.getProperty(CardExchange.SOURCE, String.class));
-            row.setStatus(CardStatus.SENDING.name());
-            row.setOwner(instance);
-            row.setCompanyId(text(request.get("companyId")));
-            row.setCardAccountId(text(request.get("cardAccountId")));
-            row.setRequestJson(requestJson);
-            row.setError(null);
-            row.setUpdatedAt(now);
-            if (fresh) {
-                em.persist(row);
-            }
-            em.getTransaction().commit();
-            exchange.setProperty(CardExchange.CLAIMED_AT, row.getCreatedAt());
-            return null;
+            found = writes.write(session -> {
+                CardRequestEntity row = session.get(CardRequestEntity.class, requestId);
+                if (row != null && CardStatus.BLOCKING.contains(row.getStatus())) {
+                    return row; // created, in flight, or waiting for a person: decided below, nothing written
+                }
+                boolean fresh = row == null;
+                if (fresh) {
+                    row = new CardRequestEntity();
+                    row.setRequestId(requestId);
+                    row.setCreatedAt(now);
+                }
+                row.setChannel(exchange.getProperty(CardExchange.CHANNEL, "UNKNOWN", String.class));
+                row.setSource(exchange.getProperty(CardExchange.SOURCE, String.class));
+                row.setStatus(CardStatus.SENDING.name());
+                row.setOwner(instance);
+                row.setCompanyId(text(request.get("companyId")));
+                row.setCardAccountId(text(request.get("cardAccountId")));
+                row.setRequestJson(requestJson);
+                row.setError(null);
+                row.setUpdatedAt(now);
+                if (fresh) {
+                    session.insert(row);
+                } else {
+                    session.update(row);
+                }
+                exchange.setProperty(CardExchange.CLAIMED_AT, row.getCreatedAt());
+                // in the map before the commit, so a duplicate that reads this row can wait on it
+                inFlight.put(requestId, signal);
+                return null;
+            });
         } catch (PersistenceException raced) {
-            // another consumer inserted the same requestId between our read and our insert
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
+            // another process inserted the same requestId between our read and our insert
+            settle(requestId, signal);
             CardRequestEntity row = find(requestId);
             if (row == null) {
                 throw raced;
             }
             return replay(exchange, row);
-        } finally {
-            em.close();
         }
+        if (found == null) {
+            hold(exchange, requestId, signal);
+            return null;
+        }
+        settle(requestId, signal);
+        boolean orphan = CardStatus.IN_FLIGHT.contains(found.getStatus()) && !instance.equals(found.getOwner());
+        if (orphan) {
+            return adopt(exchange, found) ? null : replay(exchange, settled(find(requestId)));
+        }
+        return replay(exchange, CardStatus.IN_FLIGHT.contains(found.getStatus()) ? settled(found) : found);
+    }
+
+    /** This exchange holds the request: its outcome (or, as a backstop, its end) wakes the duplicates. */
+    private void hold(Exchange exchange, String requestId, CompletableFuture<Void> signal) {
+        exchange.setProperty(SETTLED_SIGNAL, signal);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                settle(requestId, signal);
+            }
+        });
+    }
+
+    /** Wakes the duplicates waiting for this request's outcome (if the signal is still the current one). */
+    private void settle(String requestId, CompletableFuture<Void> signal) {
+        inFlight.remove(requestId, signal);
+        signal.complete(null);
     }
 
     /**
@@ -112,19 +149,18 @@ public class CardLedger {
         if (!instance.equals(row.getOwner())) {
             return row; // settled meanwhile, or held by no live process we can wait for
         }
-        long deadline = System.nanoTime() + inFlightWait.toNanos();
-        CardRequestEntity current = row;
-        while (CardStatus.IN_FLIGHT.contains(current.getStatus()) && System.nanoTime() < deadline) {
+        CompletableFuture<Void> signal = inFlight.get(row.getRequestId());
+        if (signal != null) {
             try {
-                Thread.sleep(50);
+                signal.get(inFlightWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException stillInFlight) {
+                // report it as it stands
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return current;
             }
-            CardRequestEntity again = find(row.getRequestId());
-            current = again == null ? current : again;
         }
-        return current;
+        CardRequestEntity again = find(row.getRequestId());
+        return again == null ? row : again;
     }
 
     /**
@@ -132,16 +168,21 @@ public class CardLedger {
      * taker wins) and prepares the exchange to settle it: the stored request, and verify-first.
      */
     public boolean adopt(Exchange exchange, CardRequestEntity row) throws JsonProcessingException {
-        int taken = inTransaction(em -> em.createQuery("update CardRequestEntity r set r.owner = :me, "
+        String requestId = row.getRequestId();
+        CompletableFuture<Void> signal = new CompletableFuture<>();
+        inFlight.put(requestId, signal); // before the commit, so a duplicate that reads the row can wait on it
+        int taken = writes.write(session -> session.createMutationQuery("update CardRequestEntity r set r.owner = :me, "
                         + "r.status = :verifying, r.updatedAt = :now where r.requestId = :id and r.status in :inFlight "
                         + "and (r.owner is null or r.owner = :old)")
                 .setParameter("me", instance).setParameter("verifying", CardStatus.VERIFYING.name())
-                .setParameter("now", clock.instant()).setParameter("id", row.getRequestId())
+                .setParameter("now", clock.instant()).setParameter("id", requestId)
                 .setParameter("inFlight", CardStatus.IN_FLIGHT).setParameter("old", row.getOwner())
                 .executeUpdate());
         if (taken != 1) {
+            settle(requestId, signal);
             return false;
         }
+        hold(exchange, requestId, signal);
         exchange.setProperty(CardExchange.REQUEST_ID, row.getRequestId());
         exchange.setProperty(CardExchange.REQUEST, JSON.readValue(row.getRequestJson(), Map.class));
         exchange.setProperty(CardExchange.REQUEST_JSON, row.getRequestJson());
@@ -186,12 +227,39 @@ public class CardLedger {
         }
         String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
         int attempts = exchange.getProperty(CardExchange.ATTEMPTS, 0, Integer.class);
-        inTransaction(em -> em.createQuery("update CardRequestEntity r set r.status = :status, r.error = :error, "
+        writes.write(session -> session.createMutationQuery("update CardRequestEntity r set r.status = :status, r.error = :error, "
                         + "r.attempts = :attempts, r.updatedAt = :now, r.owner = :me where r.requestId = :id")
                 .setParameter("status", status).setParameter("error", clip(reason))
                 .setParameter("attempts", attempts).setParameter("now", clock.instant())
                 .setParameter("me", instance).setParameter("id", requestId).executeUpdate());
     }
+
+    /** Writes an outcome onto its claimed row (what the claim stored stays as it is); 0 when unclaimed. */
+    private static int settle(StatelessSession session, CardRequestEntity row) {
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(SETTLE)) {
+                update.setString(1, row.getStatus());
+                update.setString(2, row.getChannel());
+                update.setString(3, row.getSource());
+                update.setString(4, row.getEnkashCardId());
+                update.setString(5, row.getMaskedNumber());
+                update.setString(6, row.getCardStatus());
+                update.setString(7, row.getKycStatus());
+                update.setString(8, row.getError());
+                update.setInt(9, row.getAttempts());
+                update.setBoolean(10, row.isReconciled());
+                update.setString(11, row.getCandidates());
+                update.setString(12, row.getOwner());
+                update.setObject(13, row.getUpdatedAt().atOffset(ZoneOffset.UTC));
+                update.setString(14, row.getRequestId());
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    private static final String SETTLE = "update card_request set status = ?, channel = ?, source = ?, "
+            + "enkash_card_id = ?, masked_number = ?, card_status = ?, kyc_status = ?, error = ?, attempts = ?, "
+            + "reconciled = ?, candidates = ?, owner = ?, updated_at = ? where request_id = ?";
 
     /** The outcome a stored row stands for (what a replay or a status query reports). */
     public static CardOutcome outcomeOf(CardRequestEntity row, boolean replay) {
@@ -200,16 +268,33 @@ public class CardLedger {
                 row.isReconciled());
     }
 
-    private <T> T inTransaction(java.util.function.Function<EntityManager, T> work) {
-        return Transactions.inTransaction(emf, work);
-    }
-
     public CardRequestEntity find(String requestId) {
         EntityManager em = emf.createEntityManager();
         try {
             return em.find(CardRequestEntity.class, requestId);
         } finally {
             em.close();
+        }
+    }
+
+    /**
+     * Records an outcome: the request's own row (unless a replay) and its batch item, committed with
+     * the other outcomes of the moment (see {@link GroupCommit}); then wakes the request's duplicates.
+     */
+    public void record(Exchange exchange) throws JsonProcessingException {
+        List<Object> rows = entities(exchange);
+        writes.write(session -> {
+            for (Object row : rows) {
+                if (!(row instanceof CardRequestEntity request) || settle(session, request) == 0) {
+                    session.insert(row); // a batch item, or a request refused before it was claimed
+                }
+            }
+            return null;
+        });
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void> signal = exchange.getProperty(SETTLED_SIGNAL, CompletableFuture.class);
+        if (signal != null) {
+            settle(exchange.getProperty(CardExchange.REQUEST_ID, String.class), signal);
         }
     }
 

@@ -18,4 +18,14 @@ public record CardOutcome(
         int attempts,
         boolean replay,
         boolean reconciled) {
+
+    /**
+     * What the outcome log line shows: status, card, attempts, replay. Never the error text (it may
+     * quote EnKash's answer) nor anything of the person.
+     */
+    @Override
+    public String toString() {
+        return status + (enKashCardId == null ? "" : " card=" + enKashCardId) + " attempts=" + attempts
+                + " replay=" + replay + (reconciled ? " reconciled" : "");
+    }
 }

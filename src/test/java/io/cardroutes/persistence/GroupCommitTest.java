@@ -1,0 +1,178 @@
+package io.cardroutes.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.flywaydb.core.Flyway;
+import org.hibernate.StatelessSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Group commit on the bundle's real database setup (H2 file with WRITE_DELAY=0, the migrations,
+ * the JPA mapping): writers that arrive together share one transaction, each returns only once its
+ * row is committed, and a write that fails fails only its own caller.
+ */
+class GroupCommitTest {
+
+    private static final int WRITERS = 24;
+
+    @TempDir
+    Path dir;
+    private String url;
+    private HikariDataSource dataSource;
+    private EntityManagerFactory emf;
+    private DefaultCamelContext camel;
+    private GroupCommit writes;
+    private final ExecutorService threads = Executors.newFixedThreadPool(WRITERS);
+
+    @BeforeEach
+    void start() throws Exception {
+        url = "jdbc:h2:file:" + dir.resolve("db/cards") + ";WRITE_DELAY=0";
+        dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(url);
+        dataSource.setUsername("sa");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        emf = Persistence.createEntityManagerFactory("cards", Map.of(
+                "jakarta.persistence.nonJtaDataSource", dataSource, "hibernate.hbm2ddl.auto", "none"));
+        camel = new DefaultCamelContext();
+        camel.start();
+        writes = new GroupCommit(emf, camel, 64);
+        writes.start();
+    }
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+        writes.stop();
+        camel.stop();
+        emf.close();
+        dataSource.close();
+    }
+
+    @Test
+    void writers_that_arrive_together_share_one_commit_and_each_returns_once_its_row_is_committed() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch holdWriter = new CountDownLatch(1);
+        Future<String> first = threads.submit(() -> writes.write(session -> {
+            writing.countDown();
+            await(holdWriter); // keeps the writer busy until every other writer has queued up
+            return insertBatch(session, "B-0");
+        }));
+        await(writing);
+        List<Future<Boolean>> others = new ArrayList<>();
+        for (int i = 1; i < WRITERS; i++) {
+            String id = "B-" + i;
+            others.add(threads.submit(() -> {
+                writes.write(session -> insertBatch(session, id));
+                return committed(id); // seen from another connection the moment write() returns
+            }));
+        }
+        while (writes.waiting() < WRITERS - 1) {
+            Thread.onSpinWait();
+        }
+        holdWriter.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("B-0");
+        for (Future<Boolean> other : others) {
+            assertThat(other.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(writes.writes()).isEqualTo(WRITERS);
+        assertThat(writes.commits()).isEqualTo(2); // the held one, then all the others together
+    }
+
+    @Test
+    void a_write_that_fails_fails_only_its_own_caller() throws Exception {
+        writes.write(session -> insertBatch(session, "TAKEN"));
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch holdWriter = new CountDownLatch(1);
+        Future<String> first = threads.submit(() -> writes.write(session -> {
+            writing.countDown();
+            await(holdWriter);
+            return insertBatch(session, "FIRST");
+        }));
+        await(writing);
+        Future<String> good1 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-1")));
+        Future<String> clash = threads.submit(() -> writes.write(session -> insertBatch(session, "TAKEN")));
+        Future<String> good2 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-2")));
+        while (writes.waiting() < 3) {
+            Thread.onSpinWait();
+        }
+        holdWriter.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
+        assertThat(good1.get(10, TimeUnit.SECONDS)).isEqualTo("GOOD-1");
+        assertThat(good2.get(10, TimeUnit.SECONDS)).isEqualTo("GOOD-2");
+        assertThatThrownBy(() -> clash.get(10, TimeUnit.SECONDS))
+                .hasRootCauseInstanceOf(org.h2.jdbc.JdbcSQLIntegrityConstraintViolationException.class);
+        assertThat(committed("GOOD-1")).isTrue();
+        assertThat(committed("GOOD-2")).isTrue();
+        assertThat(count()).isEqualTo(4); // TAKEN, FIRST, GOOD-1, GOOD-2
+    }
+
+    @Test
+    void writes_after_stop_are_committed_by_their_caller() throws Exception {
+        writes.stop();
+        String written = writes.write(session -> insertBatch(session, "LATE"));
+        assertThat(written).isEqualTo("LATE");
+        assertThat(committed("LATE")).isTrue();
+    }
+
+    private static String insertBatch(StatelessSession session, String id) {
+        BatchEntity batch = new BatchEntity();
+        batch.setBatchId(id);
+        batch.setChannel("TEST");
+        batch.setStatus("OPEN");
+        batch.setCreatedAt(Instant.now());
+        session.insert(batch);
+        return id;
+    }
+
+    private boolean committed(String id) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from card_batch where batch_id = '" + id + "'")) {
+            rs.next();
+            return rs.getInt(1) == 1;
+        }
+    }
+
+    private long count() throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from card_batch")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
