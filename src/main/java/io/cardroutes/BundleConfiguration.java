@@ -1,7 +1,6 @@
 package io.cardroutes;
 
 import java.time.Clock;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -20,22 +19,19 @@ import io.cardroutes.enkash.RetryAfterDelay;
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardLedger;
+import io.cardroutes.persistence.Database;
 import io.cardroutes.persistence.GroupCommit;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.SandboxSettings;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.jpa.JpaComponent;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.service.ServiceSupport;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,24 +58,20 @@ public class BundleConfiguration implements CamelConfiguration {
             addService(context, sandbox);
         }
 
-        HikariDataSource dataSource = dataSource(settings);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        EntityManagerFactory emf = Persistence.createEntityManagerFactory("cards", Map.of(
-                "jakarta.persistence.nonJtaDataSource", dataSource,
-                "hibernate.hbm2ddl.auto", "none",
-                "hibernate.jdbc.batch_size", "50"));
-        addService(context, new ServiceSupport() {
+        Database database = new Database(dataSource(settings));
+        addService(context, database);
+        registry.bind("dataSource", DataSource.class, database.dataSource());
+        addStartupListener(context, new StartupListener() {
             @Override
-            protected void doStop() {
-                emf.close();
-                dataSource.close();
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // the routes start while the database is set up; ready means both are
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                database.awaitReady();
             }
         });
-        registry.bind("dataSource", DataSource.class, dataSource);
-        registry.bind("entityManagerFactory", EntityManagerFactory.class, emf);
-        JpaComponent jpa = new JpaComponent();
-        jpa.setEntityManagerFactory(emf);
-        registry.bind("jpa", jpa);
 
         EnkashCodec codec = new EnkashCodec(enkash);
         registry.bind("enkashCodec", codec);
@@ -89,21 +81,21 @@ public class BundleConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("enkash.reconcile.search-cache-ms")));
         registry.bind("reconciler", new Reconciler(search, clock));
         registry.bind("failureClassifier", new FailureClassifier());
-        addService(context, new CardOperations(emf, tokens));
+        addService(context, new CardOperations(database, tokens));
         registry.bind("answerClassifier", new AnswerClassifier(codec, clock, enkash.retryAfterCap()));
         registry.bind("retryAfterDelay", new RetryAfterDelay());
         registry.bind("requestNormalizer", new RequestNormalizer(settings.text("enkash.company-id", ""),
                 settings.text("enkash.card-account-id", "")));
         registry.bind("outcomes", new Outcomes());
         registry.bind("inboxFiles", new InboxFiles());
-        GroupCommit writes = new GroupCommit(emf, context, settings.integer("app.db.write-group-max"));
+        GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"));
         addService(context, writes);
-        registry.bind("cardLedger", new CardLedger(emf, writes, clock,
+        registry.bind("cardLedger", new CardLedger(database, writes, clock,
                 Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms"))));
-        registry.bind("batchLedger", new BatchLedger(emf, clock));
+        registry.bind("batchLedger", new BatchLedger(database, clock));
         smtpLogin(context, settings);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
-                settings.flag("enkash.sandbox.enabled") ? "on" : "off", dataSource.getJdbcUrl());
+                settings.flag("enkash.sandbox.enabled") ? "on" : "off", database.dataSource().getJdbcUrl());
     }
 
     /** The alert mail's SMTP login, kept out of the route file; none when no user is configured. */
@@ -149,6 +141,14 @@ public class BundleConfiguration implements CamelConfiguration {
         config.setPassword(s.text("app.db.password", ""));
         config.setMaximumPoolSize(s.integer("app.db.pool-size"));
         return new HikariDataSource(config);
+    }
+
+    private static void addStartupListener(CamelContext context, StartupListener listener) {
+        try {
+            context.addStartupListener(listener);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void addService(CamelContext context, Object service) {

@@ -7,8 +7,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import io.cardroutes.enkash.TokenProvider;
+import io.cardroutes.persistence.Database;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
 import org.apache.camel.support.service.ServiceSupport;
 
 /** The bundle's own MBean, registered while the Camel context runs, read from the database. */
@@ -16,11 +16,11 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
 
     public static final String OBJECT_NAME = "io.cardroutes:type=CardOperations,name=enkash-card-routes";
 
-    private final EntityManagerFactory emf;
+    private final Database database;
     private final TokenProvider tokens;
 
-    public CardOperations(EntityManagerFactory emf, TokenProvider tokens) {
-        this.emf = emf;
+    public CardOperations(Database database, TokenProvider tokens) {
+        this.database = database;
         this.tokens = tokens;
     }
 
@@ -45,7 +45,7 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
 
     @Override
     public String getCountsByStatus() {
-        EntityManager em = emf.createEntityManager();
+        EntityManager em = database.emf().createEntityManager();
         try {
             return em.createQuery("select r.status, count(r) from CardRequestEntity r group by r.status order by r.status",
                     Object[].class).getResultList().stream().map(row -> row[0] + "=" + row[1])
@@ -57,7 +57,7 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
 
     @Override
     public long getNeedsReviewCount() {
-        EntityManager em = emf.createEntityManager();
+        EntityManager em = database.emf().createEntityManager();
         try {
             return em.createQuery("select count(r) from CardRequestEntity r where r.status = 'NEEDS_REVIEW'",
                     Long.class).getSingleResult();
@@ -68,7 +68,7 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
 
     @Override
     public String[] getNeedsReview() {
-        EntityManager em = emf.createEntityManager();
+        EntityManager em = database.emf().createEntityManager();
         try {
             return em.createQuery("select r.requestId, r.candidates from CardRequestEntity r "
                     + "where r.status = 'NEEDS_REVIEW' order by r.updatedAt", Object[].class)

@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
 
 /**
  * Opens and closes batches (a file, a JSON array, a batch call) and writes a batch's results file
@@ -29,11 +28,11 @@ public class BatchLedger {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final EntityManagerFactory emf;
+    private final Database database;
     private final Clock clock;
 
-    public BatchLedger(EntityManagerFactory emf, Clock clock) {
-        this.emf = emf;
+    public BatchLedger(Database database, Clock clock) {
+        this.database = database;
         this.clock = clock;
     }
 
@@ -64,7 +63,7 @@ public class BatchLedger {
         Path path = Path.of(target);
         Files.createDirectories(path.toAbsolutePath().getParent());
         Path temp = path.resolveSibling(path.getFileName() + ".tmp");
-        EntityManager em = emf.createEntityManager();
+        EntityManager em = database.emf().createEntityManager();
         try (OutputStream out = Files.newOutputStream(temp);
              JsonGenerator json = JSON.createGenerator(out).useDefaultPrettyPrinter();
              Stream<BatchItemEntity> items = em.createQuery(
@@ -103,7 +102,7 @@ public class BatchLedger {
      * counts by outcome status, replays, createdAt, completedAt; null when there is no such batch.
      */
     public Map<String, Object> describe(String batchId) {
-        EntityManager em = emf.createEntityManager();
+        EntityManager em = database.emf().createEntityManager();
         try {
             BatchEntity batch = batchId == null ? null : em.find(BatchEntity.class, batchId);
             if (batch == null) {
@@ -142,7 +141,7 @@ public class BatchLedger {
 
     /** A page of a batch's outcomes in input order, each shaped like a results-file entry. */
     public List<Map<String, Object>> outcomes(String batchId, int offset, int limit) {
-        EntityManager em = emf.createEntityManager();
+        EntityManager em = database.emf().createEntityManager();
         try {
             List<Map<String, Object>> entries = new ArrayList<>();
             for (BatchItemEntity item : em.createQuery("select i from BatchItemEntity i where i.key.batchId = :b "
@@ -168,6 +167,6 @@ public class BatchLedger {
     }
 
     private void inTransaction(java.util.function.Consumer<EntityManager> work) {
-        Transactions.inTransaction(emf, work);
+        Transactions.inTransaction(database.emf(), work);
     }
 }

@@ -19,7 +19,6 @@ import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
 import io.cardroutes.pipeline.CardStatus;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -38,7 +37,7 @@ public class CardLedger {
     /** Internal: the signal that wakes this request's in-process duplicates once its outcome is recorded. */
     private static final String SETTLED_SIGNAL = "cardSettledSignal";
 
-    private final EntityManagerFactory emf;
+    private final Database database;
     private final GroupCommit writes;
     private final Clock clock;
     /** Requests this process holds in flight, each with the signal its duplicates wait on. */
@@ -48,8 +47,8 @@ public class CardLedger {
 
     private final java.time.Duration inFlightWait;
 
-    public CardLedger(EntityManagerFactory emf, GroupCommit writes, Clock clock, java.time.Duration inFlightWait) {
-        this.emf = emf;
+    public CardLedger(Database database, GroupCommit writes, Clock clock, java.time.Duration inFlightWait) {
+        this.database = database;
         this.writes = writes;
         this.clock = clock;
         this.inFlightWait = inFlightWait;
@@ -197,7 +196,7 @@ public class CardLedger {
 
     /** Request ids that a gone process left SENDING or VERIFYING (for the start-up sweep). */
     public List<String> orphans() {
-        EntityManager em = emf.createEntityManager();
+        EntityManager em = database.emf().createEntityManager();
         try {
             return em.createQuery("select r.requestId from CardRequestEntity r where r.status in :inFlight "
                     + "and (r.owner is null or r.owner <> :me)", String.class)
@@ -269,7 +268,7 @@ public class CardLedger {
     }
 
     public CardRequestEntity find(String requestId) {
-        EntityManager em = emf.createEntityManager();
+        EntityManager em = database.emf().createEntityManager();
         try {
             return em.find(CardRequestEntity.class, requestId);
         } finally {

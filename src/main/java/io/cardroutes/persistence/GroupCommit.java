@@ -10,7 +10,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import jakarta.persistence.EntityManagerFactory;
 import org.apache.camel.CamelContext;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
@@ -31,7 +30,7 @@ public final class GroupCommit extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
-    private final SessionFactory sessions;
+    private final Database database;
     private final CamelContext context;
     private final int maxGroup;
     private static final Unit<Object> STOP = new Unit<>(em -> null);
@@ -43,8 +42,8 @@ public final class GroupCommit extends ServiceSupport {
     private ExecutorService writer;
     private volatile Thread writerThread;
 
-    public GroupCommit(EntityManagerFactory emf, CamelContext context, int maxGroup) {
-        this.sessions = emf.unwrap(SessionFactory.class);
+    public GroupCommit(Database database, CamelContext context, int maxGroup) {
+        this.database = database;
         this.context = context;
         this.maxGroup = Math.max(1, maxGroup);
     }
@@ -56,12 +55,12 @@ public final class GroupCommit extends ServiceSupport {
      */
     public <T> T write(Function<StatelessSession, T> work) {
         if (!accepting || Thread.currentThread() == writerThread) {
-            return alone(sessions, work);
+            return alone(database.sessions(), work);
         }
         Unit<T> unit = new Unit<>(work);
         queue.add(unit);
         if (!accepting && queue.remove(unit)) {
-            return alone(sessions, work); // stopped meanwhile: nobody will take it
+            return alone(database.sessions(), work); // stopped meanwhile: nobody will take it
         }
         return unit.join();
     }
@@ -100,7 +99,7 @@ public final class GroupCommit extends ServiceSupport {
         List<Unit<?>> left = new ArrayList<>();
         queue.drainTo(left);
         left.remove(STOP);
-        left.forEach(unit -> unit.run(sessions));
+        left.forEach(unit -> unit.run(database));
     }
 
     private void drain() {
@@ -125,14 +124,15 @@ public final class GroupCommit extends ServiceSupport {
 
     private void commit(List<Unit<?>> group) {
         if (group.size() == 1) {
-            if (group.get(0).run(sessions)) {
+            if (group.get(0).run(database)) {
                 count(1);
             }
             return;
         }
         List<Object> results = new ArrayList<>(group.size());
-        StatelessSession session = sessions.openStatelessSession();
+        StatelessSession session = null;
         try {
+            session = database.sessions().openStatelessSession();
             session.beginTransaction();
             for (Unit<?> unit : group) {
                 results.add(unit.work.apply(session));
@@ -142,15 +142,17 @@ public final class GroupCommit extends ServiceSupport {
             LOG.debug("A group of {} writes failed ({}); writing them one by one", group.size(), e.toString());
             results = null;
         } finally {
-            rollbackIfActive(session);
-            session.close();
+            if (session != null) {
+                rollbackIfActive(session);
+                session.close();
+            }
         }
         if (results != null) {
             count(group.size());
         }
         for (int i = 0; i < group.size(); i++) {
             if (results == null) {
-                if (group.get(i).run(sessions)) {
+                if (group.get(i).run(database)) {
                     count(1);
                 }
             } else {
@@ -193,9 +195,9 @@ public final class GroupCommit extends ServiceSupport {
         }
 
         /** In a transaction of its own: what a failed group, a lone unit and shutdown use. */
-        boolean run(SessionFactory sessions) {
+        boolean run(Database database) {
             try {
-                return done.complete(alone(sessions, work));
+                return done.complete(alone(database.sessions(), work));
             } catch (RuntimeException | Error e) {
                 done.completeExceptionally(e);
                 return false;

@@ -22,6 +22,7 @@ final class Target implements AutoCloseable {
     enum Kind { BUNDLE, BASELINE }
 
     final Kind kind;
+    private boolean launcher;
     final Path home;
     final Path inbox;
     final Path outbox;
@@ -79,12 +80,25 @@ final class Target implements AutoCloseable {
         return this;
     }
 
+    /** The bundle through {@code bin/enkash-card-routes} (AppCDS archive) instead of plain {@code java -jar}. */
+    Target launcher() {
+        launcher = true;
+        return this;
+    }
+
     /** Starts the JVM from the project root and returns once health is UP. */
     Target start() throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        if (kind == Kind.BUNDLE) {
+        if (launcher) {
+            command.add("bin/enkash-card-routes");
+            env.put("JAVA_OPTS", String.join(" ", jvmOptions));
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+        }
+        if (launcher) {
+            // the script runs java -jar itself
+        } else if (kind == Kind.BUNDLE) {
             command.add("-jar");
             command.add("target/enkash-card-routes.jar");
         } else {

@@ -57,6 +57,15 @@ public final class PackagedJar implements AutoCloseable {
         command.addAll(List.of(jvmOptions));
         command.add("-jar");
         command.add("target/enkash-card-routes.jar");
+        return run(command);
+    }
+
+    /** Starts the bundle through {@code bin/enkash-card-routes} (which execs java), like {@link #start}. */
+    public Duration startWithLauncher() throws Exception {
+        return run(List.of("bin/enkash-card-routes"));
+    }
+
+    private Duration run(List<String> command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);

@@ -42,4 +42,34 @@ class PackagedJarIT {
             assertThat(Files.readString(jar.log)).contains("EnKash target http://localhost:" + jar.sandboxPort);
         }
     }
+
+    @Test
+    void the_launcher_records_a_class_data_archive_on_its_first_stop_and_starts_from_it_next_time() throws Exception {
+        Path cds = home.resolve("cds");
+        Path archive = cds.resolve("enkash-card-routes.jsa");
+        try (PackagedJar first = new PackagedJar(home).env("APP_CDS_DIR", cds.toString())) {
+            first.startWithLauncher();
+            assertThat(commandLine(first.pid())).contains("-XX:ArchiveClassesAtExit=" + archive);
+            assertThat(first.stop()).isIn(0, 143); // SIGTERM: Camel stops, then the JVM writes the archive
+        }
+        assertThat(archive).isRegularFile();
+        assertThat(Files.size(archive)).isGreaterThan(10_000_000L);
+
+        try (PackagedJar again = new PackagedJar(home).env("APP_CDS_DIR", cds.toString())) {
+            Duration ready = again.startWithLauncher();
+            System.out.println("bundle healthy after " + ready.toMillis() + " ms with its class-data archive");
+            assertThat(commandLine(again.pid())).contains("-XX:SharedArchiveFile=" + archive);
+            Path part = home.resolve("meal-card.json.part");
+            Files.copy(Path.of("examples", "meal-card.json"), part);
+            Files.move(part, again.inbox.resolve("meal-card.json"), StandardCopyOption.ATOMIC_MOVE);
+            Path results = again.outbox.resolve("meal-card.results.json");
+            Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "results");
+            assertThat(new ObjectMapper().readTree(results.toFile()).get(0).get("status").asText()).isEqualTo("CREATED");
+        }
+    }
+
+    /** The launcher execs java, so the process it started is the JVM itself. */
+    private static String commandLine(long pid) throws Exception {
+        return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+    }
 }

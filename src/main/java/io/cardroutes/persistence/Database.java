@@ -1,0 +1,75 @@
+package io.cardroutes.persistence;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import org.apache.camel.support.service.ServiceSupport;
+import org.flywaydb.core.Flyway;
+import org.hibernate.SessionFactory;
+
+/**
+ * The bundle's database. The connection pool opens at once; the migrations and the JPA setup
+ * (Hibernate's boot alone takes seconds) run on a thread of their own, while Camel loads the routes
+ * and starts the broker and the HTTP server. Whatever needs JPA first waits for it, and the
+ * bundle's start waits for it before it reports ready ({@link #awaitReady()}), so a database that
+ * cannot be reached or migrated still stops the start with its error.
+ */
+public final class Database extends ServiceSupport {
+
+    private final HikariDataSource dataSource;
+    private final CompletableFuture<EntityManagerFactory> setup = new CompletableFuture<>();
+
+    public Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        Thread thread = new Thread(this::setUp, "database-setup");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void setUp() {
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            setup.complete(Persistence.createEntityManagerFactory("cards", Map.of(
+                    "jakarta.persistence.nonJtaDataSource", dataSource,
+                    "hibernate.hbm2ddl.auto", "none",
+                    "hibernate.jdbc.batch_size", "50")));
+        } catch (RuntimeException | Error e) {
+            setup.completeExceptionally(e);
+        }
+    }
+
+    /** The JPA entry point, once the migrations have run (waits for them the first time). */
+    public EntityManagerFactory emf() {
+        try {
+            return setup.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    /** Hibernate's own entry point, for the stateless sessions of the group commit. */
+    public SessionFactory sessions() {
+        return emf().unwrap(SessionFactory.class);
+    }
+
+    /** Waits for the migrations and the JPA setup; throws their error if they failed. */
+    public void awaitReady() {
+        emf();
+    }
+
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    protected void doStop() {
+        if (setup.isDone() && !setup.isCompletedExceptionally()) {
+            setup.join().close();
+        }
+        dataSource.close();
+    }
+}
