@@ -58,8 +58,11 @@ public class ChannelsConfiguration implements CamelConfiguration {
     }
 
     private static ConnectionFactory connectionFactory(BrokerSettings broker) {
-        return broker.user().isEmpty()
+        ActiveMQConnectionFactory factory = broker.user().isEmpty()
                 ? new ActiveMQConnectionFactory(broker.connectUrl())
                 : new ActiveMQConnectionFactory(broker.connectUrl(), broker.user(), broker.password());
+        // every reply resolves its queue by name; without the cache that is a blocking broker round trip each time
+        factory.setCacheDestinations(true);
+        return factory;
     }
 }
