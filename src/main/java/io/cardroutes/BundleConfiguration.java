@@ -92,7 +92,7 @@ public class BundleConfiguration implements CamelConfiguration {
         addService(context, writes);
         registry.bind("cardLedger", new CardLedger(database, writes, clock,
                 Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms"))));
-        registry.bind("batchLedger", new BatchLedger(database, clock));
+        registry.bind("batchLedger", new BatchLedger(database, writes, clock));
         smtpLogin(context, settings);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
                 settings.flag("enkash.sandbox.enabled") ? "on" : "off", database.dataSource().getJdbcUrl());

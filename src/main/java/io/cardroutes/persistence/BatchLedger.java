@@ -29,10 +29,12 @@ public class BatchLedger {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Database database;
+    private final GroupCommit writes;
     private final Clock clock;
 
-    public BatchLedger(Database database, Clock clock) {
+    public BatchLedger(Database database, GroupCommit writes, Clock clock) {
         this.database = database;
+        this.writes = writes;
         this.clock = clock;
     }
 
@@ -47,7 +49,9 @@ public class BatchLedger {
         return batch.getBatchId();
     }
 
+    /** Marks the batch DONE with its count of outcomes, once every outcome recorded so far is committed. */
     public void close(String batchId) {
+        writes.flush();
         inTransaction(em -> {
             BatchEntity batch = em.find(BatchEntity.class, batchId);
             long total = em.createQuery("select count(i) from BatchItemEntity i where i.key.batchId = :b", Long.class)
@@ -60,6 +64,7 @@ public class BatchLedger {
 
     /** Writes the batch's results as a JSON array to {@code target}, atomically (temp file, then move). */
     public void writeResults(String batchId, String target) throws IOException {
+        writes.flush();
         Path path = Path.of(target);
         Files.createDirectories(path.toAbsolutePath().getParent());
         Path temp = path.resolveSibling(path.getFileName() + ".tmp");
@@ -102,6 +107,7 @@ public class BatchLedger {
      * counts by outcome status, replays, createdAt, completedAt; null when there is no such batch.
      */
     public Map<String, Object> describe(String batchId) {
+        writes.flush();
         EntityManager em = database.emf().createEntityManager();
         try {
             BatchEntity batch = batchId == null ? null : em.find(BatchEntity.class, batchId);
@@ -141,6 +147,7 @@ public class BatchLedger {
 
     /** A page of a batch's outcomes in input order, each shaped like a results-file entry. */
     public List<Map<String, Object>> outcomes(String batchId, int offset, int limit) {
+        writes.flush();
         EntityManager em = database.emf().createEntityManager();
         try {
             List<Map<String, Object>> entries = new ArrayList<>();

@@ -23,6 +23,8 @@ import jakarta.persistence.PersistenceException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.hibernate.StatelessSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The database side of idempotency. {@link #claim} takes a requestId for sending in one committed
@@ -33,6 +35,7 @@ import org.hibernate.StatelessSession;
 public class CardLedger {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(CardLedger.class);
 
     /** Internal: the signal that wakes this request's in-process duplicates once its outcome is recorded. */
     private static final String SETTLED_SIGNAL = "cardSettledSignal";
@@ -123,15 +126,28 @@ public class CardLedger {
         return replay(exchange, CardStatus.IN_FLIGHT.contains(found.getStatus()) ? settled(found) : found);
     }
 
-    /** This exchange holds the request: its outcome (or, as a backstop, its end) wakes the duplicates. */
+    /** This exchange holds the request: its recorded outcome (or, as a backstop, its end) wakes the duplicates. */
     private void hold(Exchange exchange, String requestId, CompletableFuture<Void> signal) {
-        exchange.setProperty(SETTLED_SIGNAL, signal);
+        Held held = new Held(signal);
+        exchange.setProperty(SETTLED_SIGNAL, held);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                settle(requestId, signal);
+                if (!held.recorded) {
+                    settle(requestId, signal); // ended without an outcome: nothing more will come
+                }
             }
         });
+    }
+
+    /** A request this exchange holds: the signal its duplicates wait on, and whether its outcome went to the writer. */
+    private static final class Held {
+        final CompletableFuture<Void> signal;
+        volatile boolean recorded;
+
+        Held(CompletableFuture<Void> signal) {
+            this.signal = signal;
+        }
     }
 
     /** Wakes the duplicates waiting for this request's outcome (if the signal is still the current one). */
@@ -278,23 +294,39 @@ public class CardLedger {
 
     /**
      * Records an outcome: the request's own row (unless a replay) and its batch item, committed with
-     * the other outcomes of the moment (see {@link GroupCommit}); then wakes the request's duplicates.
+     * the next group (see {@link GroupCommit}) without waiting for it; the commit wakes the request's
+     * duplicates. Whoever reads outcomes back (results files, status calls) calls {@link #flush} first.
+     * The channel may answer before the commit: a crash in between leaves the request in flight, and
+     * the start-up recovery settles it through EnKash's card search, so no card is issued twice.
      */
     public void record(Exchange exchange) throws JsonProcessingException {
         List<Object> rows = entities(exchange);
-        writes.write(session -> {
+        String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
+        Held held = exchange.getProperty(SETTLED_SIGNAL, Held.class);
+        if (held != null) {
+            held.recorded = true; // from now on the commit below wakes the duplicates, not the exchange's end
+        }
+        writes.submit(session -> {
             for (Object row : rows) {
                 if (!(row instanceof CardRequestEntity request) || settle(session, request) == 0) {
                     session.insert(row); // a batch item, or a request refused before it was claimed
                 }
             }
             return null;
+        }).whenComplete((done, failure) -> {
+            if (failure != null) {
+                LOG.error("The outcome of request {} could not be recorded ({}); its row stays in flight until "
+                        + "the next start settles it through EnKash's card search", requestId, failure.toString());
+            }
+            if (held != null) {
+                settle(requestId, held.signal);
+            }
         });
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Void> signal = exchange.getProperty(SETTLED_SIGNAL, CompletableFuture.class);
-        if (signal != null) {
-            settle(exchange.getProperty(CardExchange.REQUEST_ID, String.class), signal);
-        }
+    }
+
+    /** Returns once every outcome recorded so far is committed: what a status read needs first. */
+    public void flush() {
+        writes.flush();
     }
 
     /** The rows to write for an outcome: the request's own row (unless a replay) and its batch item. */

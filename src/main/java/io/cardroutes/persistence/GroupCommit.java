@@ -65,6 +65,32 @@ public final class GroupCommit extends ServiceSupport {
         return unit.join();
     }
 
+    /**
+     * Queues {@code work} for the next group and returns at once; the future completes once it is
+     * committed (or failed). For writes nobody has to wait for: outcomes, whose loss in a crash leaves
+     * the request in flight for the start-up recovery to settle.
+     */
+    public <T> CompletableFuture<T> submit(Function<StatelessSession, T> work) {
+        if (!accepting || Thread.currentThread() == writerThread) {
+            try {
+                return CompletableFuture.completedFuture(alone(database.sessions(), work));
+            } catch (RuntimeException | Error e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        Unit<T> unit = new Unit<>(work);
+        queue.add(unit);
+        if (!accepting && queue.remove(unit)) {
+            unit.run(database);
+        }
+        return unit.done;
+    }
+
+    /** Returns once every write queued before this call is committed (or failed): read your writes. */
+    public void flush() {
+        write(session -> null);
+    }
+
     /** Writes committed so far through the writer (a failed group's writes count once each). */
     public long writes() {
         return writes.get();

@@ -136,7 +136,7 @@ class JmsChannelTest {
         assertThat(outcome.get("requestId").asText()).as("from the requestId property").isEqualTo(requestId);
         assertThat(outcome.get("status").asText()).isEqualTo("CREATED");
         assertThat(sandbox.cardsFor(mobile)).isEqualTo(1);
-        assertThat(bundle.row(requestId)).containsEntry("channel", "JMS").containsEntry("source", REQUESTS);
+        assertThat(bundle.awaitRow(requestId, "CREATED")).containsEntry("channel", "JMS").containsEntry("source", REQUESTS);
     }
 
     @Test

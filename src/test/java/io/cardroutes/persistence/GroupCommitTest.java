@@ -69,14 +69,7 @@ class GroupCommitTest {
 
     @Test
     void writers_that_arrive_together_share_one_commit_and_each_returns_once_its_row_is_committed() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch holdWriter = new CountDownLatch(1);
-        Future<String> first = threads.submit(() -> writes.write(session -> {
-            writing.countDown();
-            await(holdWriter); // keeps the writer busy until every other writer has queued up
-            return insertBatch(session, "B-0");
-        }));
-        await(writing);
+        HeldWrite first = holdWriter("B-0");
         List<Future<Boolean>> others = new ArrayList<>();
         for (int i = 1; i < WRITERS; i++) {
             String id = "B-" + i;
@@ -88,9 +81,9 @@ class GroupCommitTest {
         while (writes.waiting() < WRITERS - 1) {
             Thread.onSpinWait();
         }
-        holdWriter.countDown();
+        first.release().countDown();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("B-0");
+        assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("B-0");
         for (Future<Boolean> other : others) {
             assertThat(other.get(10, TimeUnit.SECONDS)).isTrue();
         }
@@ -101,23 +94,16 @@ class GroupCommitTest {
     @Test
     void a_write_that_fails_fails_only_its_own_caller() throws Exception {
         writes.write(session -> insertBatch(session, "TAKEN"));
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch holdWriter = new CountDownLatch(1);
-        Future<String> first = threads.submit(() -> writes.write(session -> {
-            writing.countDown();
-            await(holdWriter);
-            return insertBatch(session, "FIRST");
-        }));
-        await(writing);
+        HeldWrite first = holdWriter("FIRST");
         Future<String> good1 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-1")));
         Future<String> clash = threads.submit(() -> writes.write(session -> insertBatch(session, "TAKEN")));
         Future<String> good2 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-2")));
         while (writes.waiting() < 3) {
             Thread.onSpinWait();
         }
-        holdWriter.countDown();
+        first.release().countDown();
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
+        assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
         assertThat(good1.get(10, TimeUnit.SECONDS)).isEqualTo("GOOD-1");
         assertThat(good2.get(10, TimeUnit.SECONDS)).isEqualTo("GOOD-2");
         assertThatThrownBy(() -> clash.get(10, TimeUnit.SECONDS)).rootCause()
@@ -128,11 +114,43 @@ class GroupCommitTest {
     }
 
     @Test
+    void a_submitted_write_returns_at_once_and_is_committed_when_a_later_flush_returns() throws Exception {
+        HeldWrite first = holdWriter("HELD");
+
+        java.util.concurrent.CompletableFuture<String> submitted = writes.submit(session -> insertBatch(session, "LATER"));
+        assertThat(submitted).isNotDone(); // the writer is busy: submit did not wait for it
+        assertThat(committed("LATER")).isFalse();
+        Future<?> flushed = threads.submit(writes::flush);
+        first.release().countDown();
+        flushed.get(10, TimeUnit.SECONDS);
+
+        assertThat(committed("LATER")).isTrue();
+        assertThat(submitted.get(1, TimeUnit.SECONDS)).isEqualTo("LATER");
+        assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("HELD");
+    }
+
+    @Test
     void writes_after_stop_are_committed_by_their_caller() throws Exception {
         writes.stop();
         String written = writes.write(session -> insertBatch(session, "LATE"));
         assertThat(written).isEqualTo("LATE");
         assertThat(committed("LATE")).isTrue();
+    }
+
+    /** A write that keeps the writer busy until {@code release} is counted down, so the next writes queue up. */
+    private record HeldWrite(Future<String> write, CountDownLatch release) {
+    }
+
+    private HeldWrite holdWriter(String id) {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> write = threads.submit(() -> writes.write(session -> {
+            writing.countDown();
+            await(release);
+            return insertBatch(session, id);
+        }));
+        await(writing);
+        return new HeldWrite(write, release);
     }
 
     private static String insertBatch(StatelessSession session, String id) {

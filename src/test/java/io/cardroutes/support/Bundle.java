@@ -104,6 +104,22 @@ public final class Bundle implements AutoCloseable {
         return node;
     }
 
+    /**
+     * The request's row once it has {@code status}: a channel answers as soon as the outcome is known,
+     * and its row is committed with the next group of writes, a moment later.
+     */
+    public Map<String, Object> awaitRow(String requestId, String status) throws Exception {
+        await(() -> {
+            try {
+                Map<String, Object> row = row(requestId);
+                return row != null && status.equals(row.get("status"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Duration.ofSeconds(10), requestId + " to be " + status + " in the database");
+        return row(requestId);
+    }
+
     public Map<String, Object> row(String requestId) throws Exception {
         List<Map<String, Object>> rows = query("select * from card_request where request_id = ?", requestId);
         return rows.isEmpty() ? null : rows.get(0);
