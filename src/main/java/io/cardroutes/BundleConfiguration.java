@@ -45,9 +45,10 @@ public class BundleConfiguration implements CamelConfiguration {
     static final String[] FOLDERS = {"app.inbox", "app.outbox", "app.error-dir", "app.request-schema"};
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws java.io.IOException {
         Settings settings = new Settings(context);
         absoluteFolders(context, settings);
+        InboxFiles.returnUnfinished(settings.folder("app.inbox"));
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
 

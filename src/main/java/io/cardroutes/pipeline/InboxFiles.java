@@ -1,14 +1,76 @@
 package io.cardroutes.pipeline;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The two things about input files that YAML cannot say well: one-or-many records, and a readable parse error. */
+/**
+ * What YAML cannot say well about input files: one-or-many records, a readable parse error, and the
+ * in-progress folder. A file is moved to {@code .inprogress/<unique>/<name>} before it is read, so a
+ * file dropped again under the same name meanwhile is a new file, never carried off with the first.
+ */
 public class InboxFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
+    static final String IN_PROGRESS = ".inprogress";
+
+    /**
+     * At start-up, before the inbox is read: puts the files a stopped or killed run left in progress
+     * back into the inbox under their own names (their requests are replayed or settled there, never
+     * sent twice); a name taken meanwhile gets {@code -unfinished-<folder>} added.
+     */
+    public static void returnUnfinished(Path inbox) throws IOException {
+        Path inProgress = inbox.resolve(IN_PROGRESS);
+        if (!Files.isDirectory(inProgress)) {
+            return;
+        }
+        try (Stream<Path> folders = Files.list(inProgress)) {
+            for (Path folder : folders.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        String name = file.getFileName().toString();
+                        Path target = inbox.resolve(name);
+                        if (Files.exists(target)) {
+                            int dot = name.lastIndexOf('.');
+                            target = inbox.resolve(name.substring(0, dot) + "-unfinished-" + folder.getFileName()
+                                    + name.substring(dot));
+                        }
+                        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                        LOG.warn("{} was left in progress by an earlier run: back in the inbox as {}", name,
+                                target.getFileName());
+                    }
+                }
+                Files.deleteIfExists(folder);
+            }
+        }
+    }
+
+    /** Deletes the empty folders under {@code .inprogress} (a file's folder stays behind when it moves on). */
+    public void sweep(String inbox) throws IOException {
+        Path inProgress = Path.of(inbox).resolve(IN_PROGRESS);
+        if (!Files.isDirectory(inProgress)) {
+            return;
+        }
+        try (Stream<Path> folders = Files.list(inProgress)) {
+            for (Path folder : folders.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> inside = Files.list(folder)) {
+                    if (inside.findAny().isEmpty()) {
+                        Files.deleteIfExists(folder);
+                    }
+                }
+            }
+        }
+    }
 
     /** A JSON file holds one request object or an array of them; either way the splitter gets a list. */
     public List<?> records(Object body) {
@@ -25,7 +87,7 @@ public class InboxFiles {
     /** The text of X.error.txt: what is wrong with the file, with line and column where the parser knows them. */
     public String describeError(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String file = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        String file = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         StringBuilder text = new StringBuilder();
         text.append("File: ").append(file).append('\n');
         Throwable cause = caught;

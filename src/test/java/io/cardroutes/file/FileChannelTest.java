@@ -3,6 +3,7 @@ package io.cardroutes.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -150,6 +151,31 @@ class FileChannelTest {
         assertThat(second).extracting(n -> n.get("replay").asBoolean()).containsExactly(true, true);
         assertThat(second.get(0).get("enKashCardId").asText()).isEqualTo(first.get(0).get("enKashCardId").asText());
         assertThat(second.get(0).get("status").asText()).isEqualTo("CREATED");
+    }
+
+    @Test
+    void a_file_dropped_again_under_the_same_name_while_the_first_is_read_is_processed_as_well() throws Exception {
+        sandbox.enqueue(Fault.stall(1500)); // the first file's card is created, its answer comes 1.5 s late
+        bundle.drop("again.json", "{\"requestId\":\"AGAIN-1\",\"mobile\":\"9876500071\"}");
+        Bundle.await(() -> sandbox.createCalls() == 1, Duration.ofSeconds(10), "the first file's call");
+        // while the first is still being processed (no waiting for its name to be free, as drop() would)
+        Path part = bundle.inbox.resolveSibling("again.json.part");
+        Files.writeString(part, "{\"requestId\":\"AGAIN-2\",\"mobile\":\"9876500072\"}");
+        Files.move(part, bundle.inbox.resolve("again.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        JsonNode first = bundle.awaitResults("again.json");
+        JsonNode second = bundle.awaitResults("again.json");
+
+        assertThat(first.get(0).get("requestId").asText()).isEqualTo("AGAIN-1");
+        assertThat(second.get(0).get("requestId").asText()).isEqualTo("AGAIN-2");
+        assertThat(second.get(0).get("status").asText()).isEqualTo("CREATED");
+        assertThat(sandbox.cardsFor("9876500071")).isEqualTo(1);
+        assertThat(sandbox.cardsFor("9876500072")).isEqualTo(1);
+        Path inProgress = bundle.inbox.resolve(".inprogress");
+        Bundle.await(() -> !Files.exists(bundle.inbox.resolve("again.json")), Duration.ofSeconds(10), "inbox empty");
+        try (var left = Files.walk(inProgress)) {
+            assertThat(left.filter(Files::isRegularFile)).as("nothing left in progress").isEmpty();
+        }
     }
 
     @Test

@@ -60,6 +60,8 @@ class CrashRecoveryIT {
                 second.start();
                 results = second.outbox.resolve("crash.results.json");
                 Bundle.await(() -> Files.exists(results), Duration.ofSeconds(120), "results after restart");
+                assertThat(Files.readString(second.log)).as("the half-read file came back from .inprogress")
+                        .contains("crash.csv was left in progress by an earlier run: back in the inbox as crash.csv");
                 Bundle.await(() -> enkash.cards().size() >= REQUESTS, Duration.ofSeconds(60), "all cards");
                 second.stop();
             }
