@@ -50,8 +50,8 @@ public final class GroupCommit extends ServiceSupport {
 
     /**
      * Runs {@code work} in a committed transaction shared with other waiting writers; returns its
-     * result. The work gets a stateless session: no persistence context to check at commit, and
-     * {@code upsert} writes a row without reading it first.
+     * result. The work gets a stateless session: no persistence context to check at commit, and an
+     * insert or update is just that statement, with no read before it.
      */
     public <T> T write(Function<StatelessSession, T> work) {
         if (!accepting || Thread.currentThread() == writerThread) {

@@ -55,8 +55,11 @@ public class InboxFiles {
         }
     }
 
-    /** Deletes the empty folders under {@code .inprogress} (a file's folder stays behind when it moves on). */
-    public void sweep(String inbox) throws IOException {
+    /**
+     * Deletes the empty folders under {@code .inprogress} (a file's folder stays behind when it moves
+     * on). Housekeeping only: a folder it cannot delete is left for the next file, never an error.
+     */
+    public void sweep(String inbox) {
         Path inProgress = Path.of(inbox).resolve(IN_PROGRESS);
         if (!Files.isDirectory(inProgress)) {
             return;
@@ -69,6 +72,8 @@ public class InboxFiles {
                     }
                 }
             }
+        } catch (IOException e) {
+            LOG.debug("could not tidy {}: {}", inProgress, e.toString());
         }
     }
 
