@@ -185,7 +185,11 @@ public class CardLedger {
     public boolean adopt(Exchange exchange, CardRequestEntity row) throws JsonProcessingException {
         String requestId = row.getRequestId();
         CompletableFuture<Void> signal = new CompletableFuture<>();
-        inFlight.put(requestId, signal); // before the commit, so a duplicate that reads the row can wait on it
+        // before the commit, so a duplicate that reads the row can wait on it; and only one taker in this
+        // process (another that is adopting or holding it keeps its signal, which this caller then waits on)
+        if (inFlight.putIfAbsent(requestId, signal) != null) {
+            return false;
+        }
         int taken = writes.write(session -> session.createMutationQuery("update CardRequestEntity r set r.owner = :me, "
                         + "r.status = :verifying, r.updatedAt = :now where r.requestId = :id and r.status in :inFlight "
                         + "and (r.owner is null or r.owner = :old)")

@@ -130,6 +130,27 @@ class GroupCommitTest {
     }
 
     @Test
+    void a_later_write_in_the_same_group_sees_an_earlier_one() throws Exception {
+        // what makes two claims of one requestId in one group safe: the second reads the first's row
+        HeldWrite first = holdWriter("HOLD");
+        Future<String> insert = threads.submit(() -> writes.write(session -> insertBatch(session, "SEEN")));
+        while (writes.waiting() < 1) {
+            Thread.onSpinWait();
+        }
+        Future<Boolean> read = threads.submit(() -> writes.write(session -> session.get(BatchEntity.class, "SEEN") != null));
+        while (writes.waiting() < 2) {
+            Thread.onSpinWait();
+        }
+        long commitsBefore = writes.commits();
+        first.release().countDown();
+
+        assertThat(insert.get(10, TimeUnit.SECONDS)).isEqualTo("SEEN");
+        assertThat(read.get(10, TimeUnit.SECONDS)).isTrue();
+        first.write().get(10, TimeUnit.SECONDS);
+        assertThat(writes.commits() - commitsBefore).as("the insert and the read shared one commit").isEqualTo(2);
+    }
+
+    @Test
     void writes_after_stop_are_committed_by_their_caller() throws Exception {
         writes.stop();
         String written = writes.write(session -> insertBatch(session, "LATE"));
