@@ -163,10 +163,7 @@ public class RestCards {
     /** GET /cards/{requestId}: the recorded outcome, or 404. */
     public void outcome(Exchange exchange) {
         String requestId = exchange.getMessage().getHeader("requestId", String.class);
-        if (requestId != null) {
-            cards.flush(); // an outcome this process recorded a moment ago is committed before we read
-        }
-        CardRequestEntity row = requestId == null ? null : cards.find(requestId);
+        CardRequestEntity row = requestId == null ? null : cards.recorded(requestId);
         if (row == null) {
             Problems.problem(exchange, Problems.problem("not-found", "No such request", 404,
                     "no card request with this requestId was recorded"));

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The database side of idempotency. {@link #claim} takes a requestId for sending in one committed
  * transaction (so a crash leaves a SENDING trace) unless it is already CREATED or in flight, in
- * which case the earlier outcome comes back as a replay. {@link #entities} turns an outcome into
- * the rows {@link #record} writes for the {@code outcome-store} route.
+ * which case the earlier outcome comes back as a replay. {@link #record} writes an outcome for the
+ * {@code outcome-store} route.
  */
 public class CardLedger {
 
@@ -254,7 +254,7 @@ public class CardLedger {
     }
 
     /** Writes an outcome onto its claimed row (what the claim stored stays as it is); 0 when unclaimed. */
-    private static int settle(StatelessSession session, CardRequestEntity row) {
+    private static int writeOutcome(StatelessSession session, CardRequestEntity row) {
         return session.doReturningWork(connection -> {
             try (PreparedStatement update = connection.prepareStatement(SETTLE)) {
                 update.setString(1, row.getStatus());
@@ -299,7 +299,7 @@ public class CardLedger {
     /**
      * Records an outcome: the request's own row (unless a replay) and its batch item, committed with
      * the next group (see {@link GroupCommit}) without waiting for it; the commit wakes the request's
-     * duplicates. Whoever reads outcomes back (results files, status calls) calls {@link #flush} first.
+     * duplicates. Whoever reads outcomes back waits for them first ({@link #recorded}, the batch reads).
      * The channel may answer before the commit: a crash in between leaves the request in flight, and
      * the start-up recovery settles it through EnKash's card search, so no card is issued twice.
      */
@@ -312,7 +312,7 @@ public class CardLedger {
         }
         writes.submit(session -> {
             for (Object row : rows) {
-                if (!(row instanceof CardRequestEntity request) || settle(session, request) == 0) {
+                if (!(row instanceof CardRequestEntity request) || writeOutcome(session, request) == 0) {
                     session.insert(row); // a batch item, or a request refused before it was claimed
                 }
             }
@@ -328,13 +328,14 @@ public class CardLedger {
         });
     }
 
-    /** Returns once every outcome recorded so far is committed: what a status read needs first. */
-    public void flush() {
+    /** The request's row as last recorded: waits first for the outcomes queued before this call. */
+    public CardRequestEntity recorded(String requestId) {
         writes.flush();
+        return find(requestId);
     }
 
     /** The rows to write for an outcome: the request's own row (unless a replay) and its batch item. */
-    public List<Object> entities(Exchange exchange) throws JsonProcessingException {
+    private List<Object> entities(Exchange exchange) throws JsonProcessingException {
         CardOutcome outcome = exchange.getProperty(CardExchange.OUTCOME, CardOutcome.class);
         Instant now = clock.instant();
         List<Object> rows = new ArrayList<>(2);

@@ -54,15 +54,7 @@ public final class GroupCommit extends ServiceSupport {
      * insert or update is just that statement, with no read before it.
      */
     public <T> T write(Function<StatelessSession, T> work) {
-        if (!accepting || Thread.currentThread() == writerThread) {
-            return alone(database.sessions(), work);
-        }
-        Unit<T> unit = new Unit<>(work);
-        queue.add(unit);
-        if (!accepting && queue.remove(unit)) {
-            return alone(database.sessions(), work); // stopped meanwhile: nobody will take it
-        }
-        return unit.join();
+        return join(submit(work));
     }
 
     /**
@@ -71,17 +63,14 @@ public final class GroupCommit extends ServiceSupport {
      * the request in flight for the start-up recovery to settle.
      */
     public <T> CompletableFuture<T> submit(Function<StatelessSession, T> work) {
-        if (!accepting || Thread.currentThread() == writerThread) {
-            try {
-                return CompletableFuture.completedFuture(alone(database.sessions(), work));
-            } catch (RuntimeException | Error e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
         Unit<T> unit = new Unit<>(work);
+        if (!accepting || Thread.currentThread() == writerThread) {
+            unit.run(database); // not started, stopped, or a write from inside a write: in its own transaction
+            return unit.done;
+        }
         queue.add(unit);
         if (!accepting && queue.remove(unit)) {
-            unit.run(database);
+            unit.run(database); // stopped meanwhile: nobody will take it
         }
         return unit.done;
     }
@@ -212,6 +201,32 @@ public final class GroupCommit extends ServiceSupport {
         }
     }
 
+    /** The write's result once it is committed; its own exception if it failed. Waits out interrupts. */
+    private static <T> T join(CompletableFuture<T> done) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return done.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the write is queued: its outcome must still be known
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static final class Unit<T> {
         private final Function<StatelessSession, T> work;
         private final CompletableFuture<T> done = new CompletableFuture<>();
@@ -220,7 +235,7 @@ public final class GroupCommit extends ServiceSupport {
             this.work = work;
         }
 
-        /** In a transaction of its own: what a failed group, a lone unit and shutdown use. */
+        /** In a transaction of its own: a lone unit, a failed group's units, shutdown, writes outside the writer. */
         boolean run(Database database) {
             try {
                 return done.complete(alone(database.sessions(), work));
@@ -233,31 +248,6 @@ public final class GroupCommit extends ServiceSupport {
         @SuppressWarnings("unchecked")
         void complete(Object result) {
             done.complete((T) result);
-        }
-
-        T join() {
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        return done.get();
-                    } catch (InterruptedException e) {
-                        interrupted = true; // the write is queued: its outcome must still be known
-                    }
-                }
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(e.getCause());
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 }
