@@ -161,10 +161,11 @@ public class CardLedger {
      * within bounds, for its outcome so the replay reports it rather than "SENDING".
      */
     private CardRequestEntity settled(CardRequestEntity row) {
-        if (!instance.equals(row.getOwner())) {
+        // a signal means this process holds the request, or is taking it over from a gone one right now
+        CompletableFuture<Void> signal = inFlight.get(row.getRequestId());
+        if (signal == null && !instance.equals(row.getOwner())) {
             return row; // settled meanwhile, or held by no live process we can wait for
         }
-        CompletableFuture<Void> signal = inFlight.get(row.getRequestId());
         if (signal != null) {
             try {
                 signal.get(inFlightWait.toMillis(), TimeUnit.MILLISECONDS);
