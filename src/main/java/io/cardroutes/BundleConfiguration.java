@@ -7,9 +7,11 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.time.ZoneId;
 
 import io.cardroutes.enkash.AnswerClassifier;
 import io.cardroutes.enkash.CardSearch;
+import io.cardroutes.enkash.CreatedDates;
 import io.cardroutes.enkash.FailureClassifier;
 import io.cardroutes.enkash.Reconciler;
 import io.cardroutes.ops.CardOperations;
@@ -78,9 +80,7 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("enkashCodec", codec);
         TokenProvider tokens = new TokenProvider(enkash, context.createProducerTemplate(), clock);
         registry.bind("tokenProvider", tokens);
-        CardSearch search = new CardSearch(context.createProducerTemplate(), codec, tokens, clock,
-                Duration.ofMillis(settings.longValue("enkash.reconcile.search-cache-ms")));
-        registry.bind("reconciler", new Reconciler(search, clock));
+
         registry.bind("failureClassifier", new FailureClassifier());
         addService(context, new CardOperations(database, tokens));
         registry.bind("answerClassifier", new AnswerClassifier(codec, clock, enkash.retryAfterCap()));
@@ -91,12 +91,39 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("inboxFiles", new InboxFiles());
         GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"));
         addService(context, writes);
-        registry.bind("cardLedger", new CardLedger(database, writes, clock,
-                Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms"))));
+        CardLedger ledger = new CardLedger(database, writes, clock,
+                Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms")), instanceName(settings),
+                Duration.ofMillis(settings.longValue("app.lease.duration-ms")));
+        registry.bind("cardLedger", ledger);
+        CardSearch search = new CardSearch(context.createProducerTemplate(), codec, tokens, clock,
+                Duration.ofMillis(settings.longValue("enkash.reconcile.search-cache-ms")));
+        registry.bind("reconciler", new Reconciler(search, ledger::heldByOthers, clock,
+                Duration.ofMillis(settings.longValue("enkash.reconcile.clock-skew-ms")),
+                Duration.ofMillis(settings.longValue("enkash.reconcile.grace-ms")),
+                new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone")))));
         registry.bind("batchLedger", new BatchLedger(database, writes, clock));
         smtpLogin(context, settings);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
                 settings.flag("enkash.sandbox.enabled") ? "on" : "off", database.dataSource().getJdbcUrl());
+    }
+
+    /**
+     * The name this instance's in-flight rows carry: a restarted instance adopts its previous run's
+     * rows at once. Two instances must never share one; host and HTTP port cannot be shared by two
+     * live processes.
+     */
+    static String instanceName(Settings settings) {
+        String name = settings.text("app.instance-name", "");
+        if (!name.isBlank()) {
+            return name.trim();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + settings.text("app.http.port");
     }
 
     /** The alert mail's SMTP login, kept out of the route file; none when no user is configured. */

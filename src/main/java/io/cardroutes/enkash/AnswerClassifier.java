@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.pipeline.CardExchange;
 import org.apache.camel.Exchange;
 
 /**
@@ -29,34 +30,46 @@ public class AnswerClassifier {
         this.retryAfterCap = retryAfterCap;
     }
 
-    /** Returns the created card, or throws the exception that tells the error handling what to do. */
+    /**
+     * Returns the created card, or throws the exception that tells the error handling what to do.
+     * The status is read first and the body decoded after: an answer that cannot be decrypted or
+     * parsed never becomes a failure of its own, it is whatever its status says it may be.
+     */
     public CreatedCard classify(Exchange exchange) {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = codec.decode(exchange.getMessage().getBody(String.class));
-        JsonNode node = parse(body);
+        JsonNode node = read(exchange.getMessage().getBody(String.class));
+        boolean envelope = node != null && node.isObject();
 
-        if (status == 500 || status == 502 || status == 504) {
+        if (status == 500 || status == 502 || status == 504 || (status >= 500 && !envelope)) {
             throw new EnkashOutcomeUnknownException("EnKash answered HTTP " + status + describe(node)
-                    + "; the card may exist", status);
+                    + (envelope ? "" : " with a body that is not an EnKash answer") + "; the card may exist", status);
         }
         if (status == 429 || status >= 500) {
             Duration retryAfter = retryAfter(exchange.getMessage().getHeader("Retry-After", String.class), clock,
                     retryAfterCap);
-            throw new EnkashRetryableException("EnKash answered HTTP " + status + describe(node), status, retryAfter);
+            throw notProcessed(exchange, new EnkashRetryableException("EnKash answered HTTP " + status
+                    + describe(node), status, retryAfter));
         }
         if (status == 401) {
-            throw new EnkashAnswerException("EnKash refused a freshly issued access token (HTTP 401)", status);
+            throw notProcessed(exchange, new EnkashAnswerException(
+                    "EnKash refused a freshly issued access token (HTTP 401)", status));
         }
         if (status < 200 || status >= 300) {
-            throw new EnkashRefusedException("EnKash refused the request: HTTP " + status + describe(node), status);
+            throw notProcessed(exchange, new EnkashRefusedException("EnKash refused the request: HTTP " + status
+                    + describe(node), status));
         }
-        if (node == null || !node.isObject()) {
+        if (!envelope) {
             throw new EnkashOutcomeUnknownException("EnKash answered HTTP " + status
-                    + " with a body that is not JSON; the card may exist", status);
+                    + " with a body that cannot be read; the card may exist", status);
         }
         JsonNode code = node.has("code") ? node.get("code") : node.get("response_code");
-        if (code == null || code.asInt(-1) != 0) {
-            throw new EnkashRefusedException("EnKash refused the request" + describe(node), status);
+        if (code == null || !code.canConvertToInt()) {
+            throw new EnkashOutcomeUnknownException("EnKash answered HTTP " + status
+                    + " without a result code; the card may exist", status);
+        }
+        if (code.asInt() != 0) {
+            throw notProcessed(exchange, new EnkashRefusedException("EnKash refused the request" + describe(node),
+                    status));
         }
         JsonNode payload = node.path("payload");
         String cardId = text(payload, "enKashCardId");
@@ -67,6 +80,21 @@ public class AnswerClassifier {
         return new CreatedCard(cardId, text(payload, "maskedNumber"),
                 cardStatus.isObject() ? text(cardStatus, "name") : text(payload, "cardStatus"),
                 text(payload, "kycStatus"));
+    }
+
+    /** EnKash said it did not act on the call: no card can have come of it. */
+    private static RuntimeException notProcessed(Exchange exchange, RuntimeException e) {
+        exchange.setProperty(CardExchange.SEND_UNSETTLED, false);
+        return e;
+    }
+
+    /** The answer as JSON, decrypted when encryption is on; null when it cannot be read either way. */
+    private JsonNode read(String body) {
+        try {
+            return parse(codec.decode(body));
+        } catch (RuntimeException undecryptable) {
+            return null;
+        }
     }
 
     private static JsonNode parse(String body) {

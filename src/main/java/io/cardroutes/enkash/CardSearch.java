@@ -83,16 +83,19 @@ public class CardSearch {
                     AnswerClassifier.retryAfter(answer.getMessage().getHeader("Retry-After", String.class), clock,
                             Duration.ofMinutes(1)));
         }
+        Listing listing;
         try {
             if (codec.encrypting()) {
-                return parse(FACTORY.createParser(codec.decode(answer.getMessage().getBody(String.class))));
+                listing = parse(FACTORY.createParser(codec.decode(answer.getMessage().getBody(String.class))));
+            } else {
+                try (InputStream in = answer.getMessage().getBody(InputStream.class)) {
+                    listing = parse(FACTORY.createParser(in));
+                }
             }
-            try (InputStream in = answer.getMessage().getBody(InputStream.class)) {
-                return parse(FACTORY.createParser(in));
-            }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException unreadable) {
             throw new EnkashRetryableException("EnKash card search answer is unreadable", status, null);
         }
+        return listing.complete();
     }
 
     private Exchange call(String body) {
@@ -125,9 +128,12 @@ public class CardSearch {
      * Reads either documented shape: {code,message,payload:{recordsCount,data:[cards]}} or
      * {response_code,response_message,payload:{one card}}; one card object in memory at a time.
      */
-    static List<CardSummary> parse(JsonParser p) throws IOException {
+    static Listing parse(JsonParser p) throws IOException {
         List<CardSummary> cards = new ArrayList<>();
         Integer code = null;
+        String message = null;
+        Integer[] recordsCount = {null};
+        boolean payload = false;
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw new IOException("not a JSON object");
         }
@@ -136,22 +142,20 @@ public class CardSearch {
             JsonToken value = p.nextToken();
             if ((field.equals("code") || field.equals("response_code")) && value.isNumeric()) {
                 code = p.getIntValue();
+            } else if ((field.equals("message") || field.equals("response_message")) && value.isScalarValue()) {
+                message = p.getText();
             } else if (field.equals("payload") && value == JsonToken.START_OBJECT) {
-                readPayload(p, cards);
+                payload = true;
+                readPayload(p, cards, recordsCount);
             } else {
                 p.skipChildren();
             }
         }
-        if (code != null && code != 0) {
-            if (cards.isEmpty()) {
-                return cards; // "Card not found" style answers: no card
-            }
-        }
-        return cards;
+        return new Listing(code, message, payload, recordsCount[0], cards);
     }
 
-    private static void readPayload(JsonParser p, List<CardSummary> cards) throws IOException {
-        JsonNode single = null;
+    private static void readPayload(JsonParser p, List<CardSummary> cards, Integer[] recordsCount)
+            throws IOException {
         com.fasterxml.jackson.databind.node.ObjectNode loose = JSON.createObjectNode();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -160,6 +164,8 @@ public class CardSearch {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     cards.add(summary(JSON.readTree(p)));
                 }
+            } else if (field.equals("recordsCount") && value.isNumeric()) {
+                recordsCount[0] = p.getIntValue();
             } else if (value.isScalarValue() || value == JsonToken.START_OBJECT) {
                 loose.set(field, JSON.readTree(p)); // a single card's fields
             } else {
@@ -167,8 +173,31 @@ public class CardSearch {
             }
         }
         if (loose.hasNonNull("enKashCardId")) {
-            single = loose;
-            cards.add(summary(single));
+            cards.add(summary(loose));
+        }
+    }
+
+    /** A search answer as read: evidence about the account's cards only when {@link #complete()} says so. */
+    record Listing(Integer code, String message, boolean payload, Integer recordsCount, List<CardSummary> cards) {
+
+        /**
+         * The cards, when EnKash said the search succeeded and listed them all. An error envelope (EnKash
+         * answers errors with HTTP 200 too), no payload, or fewer cards than {@code recordsCount} tells
+         * nothing about which cards exist: "don't know", never "no card".
+         */
+        List<CardSummary> complete() {
+            if (code == null || code != 0) {
+                throw new EnkashRetryableException("EnKash's card search did not succeed"
+                        + (message == null ? "" : ": " + message), 200, null);
+            }
+            if (!payload) {
+                throw new EnkashRetryableException("EnKash's card search answered without a listing", 200, null);
+            }
+            if (recordsCount != null && recordsCount > cards.size()) {
+                throw new EnkashRetryableException("EnKash's card search listed " + cards.size() + " of "
+                        + recordsCount + " cards", 200, null);
+            }
+            return cards;
         }
     }
 
@@ -177,7 +206,7 @@ public class CardSearch {
         return new CardSummary(text(card, "enKashCardId"), text(card, "maskedNumber"),
                 status.isObject() ? text(status, "name") : text(card, "cardStatus"), text(card, "kycStatus"),
                 text(card, "mobile"), text(card, "email"), text(card, "firstName"), text(card, "lastName"),
-                text(card, "userId"));
+                text(card, "userId"), text(card, "createdDate"));
     }
 
     private static String text(JsonNode node, String field) {

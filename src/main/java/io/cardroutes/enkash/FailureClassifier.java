@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 
+import io.cardroutes.pipeline.CardExchange;
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 
@@ -46,6 +47,7 @@ public final class FailureClassifier {
         if (isOutcomeUnknown(t)) {
             throw new EnkashOutcomeUnknownException("No answer from EnKash: " + what + "; the card may exist", 0);
         }
+        exchange.setProperty(CardExchange.SEND_UNSETTLED, false); // the request never left
         throw new EnkashRetryableException("EnKash unreachable: " + what, 0, null);
     }
 }

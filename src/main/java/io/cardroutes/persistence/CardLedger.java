@@ -45,16 +45,25 @@ public class CardLedger {
     private final Clock clock;
     /** Requests this process holds in flight, each with the signal its duplicates wait on. */
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
-    /** This process: rows it holds in flight carry it, so rows of a crashed process are told apart. */
-    private final String instance = java.util.UUID.randomUUID().toString();
-
+    /**
+     * This process, as {@code <instance name>/<run>}: rows it holds in flight carry it, so a row of a
+     * previous run of the same instance (a restart) is adopted at once, and another live instance's
+     * rows are left alone while their lease is renewed.
+     */
+    private final String instance;
+    private final String namePrefix;
     private final java.time.Duration inFlightWait;
+    private final java.time.Duration lease;
 
-    public CardLedger(Database database, GroupCommit writes, Clock clock, java.time.Duration inFlightWait) {
+    public CardLedger(Database database, GroupCommit writes, Clock clock, java.time.Duration inFlightWait,
+            String instanceName, java.time.Duration lease) {
         this.database = database;
         this.writes = writes;
         this.clock = clock;
         this.inFlightWait = inFlightWait;
+        this.namePrefix = instanceName + "/";
+        this.instance = namePrefix + java.util.UUID.randomUUID().toString().substring(0, 8);
+        this.lease = lease;
     }
 
     public String instance() {
@@ -71,7 +80,7 @@ public class CardLedger {
         @SuppressWarnings("unchecked")
         Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
         String requestJson = requestJson(exchange, request);
-        Instant now = clock.instant();
+        Instant now = now();
         CompletableFuture<Void> signal = new CompletableFuture<>();
         CardRequestEntity found;
         try {
@@ -80,33 +89,35 @@ public class CardLedger {
                 if (row != null && CardStatus.BLOCKING.contains(row.getStatus())) {
                     return row; // created, in flight, or waiting for a person: decided below, nothing written
                 }
-                boolean fresh = row == null;
-                if (fresh) {
+                String channel = exchange.getProperty(CardExchange.CHANNEL, "UNKNOWN", String.class);
+                String source = exchange.getProperty(CardExchange.SOURCE, String.class);
+                if (row == null) {
                     row = new CardRequestEntity();
                     row.setRequestId(requestId);
                     row.setCreatedAt(now);
-                }
-                row.setChannel(exchange.getProperty(CardExchange.CHANNEL, "UNKNOWN", String.class));
-                row.setSource(exchange.getProperty(CardExchange.SOURCE, String.class));
-                row.setStatus(CardStatus.SENDING.name());
-                row.setOwner(instance);
-                row.setCompanyId(text(request.get("companyId")));
-                row.setCardAccountId(text(request.get("cardAccountId")));
-                row.setRequestJson(requestJson);
-                row.setError(null);
-                row.setUpdatedAt(now);
-                if (fresh) {
+                    row.setChannel(channel);
+                    row.setSource(source);
+                    row.setStatus(CardStatus.SENDING.name());
+                    row.setOwner(instance);
+                    row.setLeaseUntil(now.plus(lease));
+                    row.setClaimedAt(now);
+                    row.setCompanyId(text(request.get("companyId")));
+                    row.setCardAccountId(text(request.get("cardAccountId")));
+                    row.setRequestJson(requestJson);
+                    row.setUpdatedAt(now);
                     session.insert(row);
-                } else {
-                    session.update(row);
+                } else if (reclaim(session, row, channel, source, request, requestJson, now) != 1) {
+                    // another taker re-claimed the FAILED/REJECTED row between our read and our write
+                    throw new PersistenceException("request " + requestId + " was claimed meanwhile");
                 }
                 exchange.setProperty(CardExchange.CLAIMED_AT, row.getCreatedAt());
+                exchange.setProperty(CardExchange.SENT_AFTER, now);
                 // in the map before the commit, so a duplicate that reads this row can wait on it
                 inFlight.put(requestId, signal);
                 return null;
             });
         } catch (PersistenceException raced) {
-            // another process inserted the same requestId between our read and our insert
+            // another process took the same requestId between our read and our write
             settle(requestId, signal);
             CardRequestEntity row = find(requestId);
             if (row == null) {
@@ -119,11 +130,38 @@ public class CardLedger {
             return null;
         }
         settle(requestId, signal);
-        boolean orphan = CardStatus.IN_FLIGHT.contains(found.getStatus()) && !instance.equals(found.getOwner());
-        if (orphan) {
+        if (adoptable(found)) {
             return adopt(exchange, found) ? null : replay(exchange, settled(find(requestId)));
         }
         return replay(exchange, CardStatus.IN_FLIGHT.contains(found.getStatus()) ? settled(found) : found);
+    }
+
+    /** Claims a FAILED or REJECTED row again: a compare-and-set on the status it was read with. */
+    private int reclaim(StatelessSession session, CardRequestEntity row, String channel, String source,
+            Map<String, Object> request, String requestJson, Instant now) {
+        return session.createMutationQuery("update CardRequestEntity r set r.status = :sending, r.owner = :me, "
+                        + "r.leaseUntil = :lease, r.claimedAt = :now, r.channel = :channel, r.source = :source, "
+                        + "r.companyId = :company, r.cardAccountId = :account, r.requestJson = :json, r.error = null, "
+                        + "r.updatedAt = :now where r.requestId = :id and r.status = :old and r.updatedAt = :oldUpdated")
+                .setParameter("sending", CardStatus.SENDING.name()).setParameter("me", instance)
+                .setParameter("lease", now.plus(lease)).setParameter("now", now).setParameter("channel", channel)
+                .setParameter("source", source).setParameter("company", text(request.get("companyId")))
+                .setParameter("account", text(request.get("cardAccountId"))).setParameter("json", requestJson)
+                .setParameter("id", row.getRequestId()).setParameter("old", row.getStatus())
+                .setParameter("oldUpdated", row.getUpdatedAt()).executeUpdate();
+    }
+
+    /**
+     * An in-flight row no live process holds: no owner, a lease that ran out (its owner stopped
+     * renewing it), or a previous run of this very instance (restarted: nothing of that run is alive).
+     */
+    boolean adoptable(CardRequestEntity row) {
+        if (!CardStatus.IN_FLIGHT.contains(row.getStatus()) || instance.equals(row.getOwner())) {
+            return false;
+        }
+        String owner = row.getOwner();
+        return owner == null || owner.startsWith(namePrefix) || row.getLeaseUntil() == null
+                || row.getLeaseUntil().isBefore(clock.instant());
     }
 
     /** This exchange holds the request: its recorded outcome (or, as a backstop, its end) wakes the duplicates. */
@@ -191,13 +229,25 @@ public class CardLedger {
         if (inFlight.putIfAbsent(requestId, signal) != null) {
             return false;
         }
-        int taken = writes.write(session -> session.createMutationQuery("update CardRequestEntity r set r.owner = :me, "
-                        + "r.status = :verifying, r.updatedAt = :now where r.requestId = :id and r.status in :inFlight "
-                        + "and (r.owner is null or r.owner = :old)")
-                .setParameter("me", instance).setParameter("verifying", CardStatus.VERIFYING.name())
-                .setParameter("now", clock.instant()).setParameter("id", requestId)
-                .setParameter("inFlight", CardStatus.IN_FLIGHT).setParameter("old", row.getOwner())
-                .executeUpdate());
+        Instant now = now();
+        // compare-and-set on the row exactly as read: a heartbeat, a settle or another taker makes it miss
+        int taken = writes.write(session -> {
+            var update = session.createMutationQuery("update CardRequestEntity r set r.owner = :me, "
+                            + "r.status = :verifying, r.leaseUntil = :lease, r.updatedAt = :now where r.requestId = :id "
+                            + "and r.status = :oldStatus and r.updatedAt = :oldUpdated and "
+                            + (row.getOwner() == null ? "r.owner is null" : "r.owner = :old") + " and "
+                            + (row.getLeaseUntil() == null ? "r.leaseUntil is null" : "r.leaseUntil = :oldLease"))
+                    .setParameter("me", instance).setParameter("verifying", CardStatus.VERIFYING.name())
+                    .setParameter("lease", now.plus(lease)).setParameter("now", now).setParameter("id", requestId)
+                    .setParameter("oldStatus", row.getStatus()).setParameter("oldUpdated", row.getUpdatedAt());
+            if (row.getOwner() != null) {
+                update.setParameter("old", row.getOwner());
+            }
+            if (row.getLeaseUntil() != null) {
+                update.setParameter("oldLease", row.getLeaseUntil());
+            }
+            return update.executeUpdate();
+        });
         if (taken != 1) {
             settle(requestId, signal);
             return false;
@@ -207,30 +257,32 @@ public class CardLedger {
         exchange.setProperty(CardExchange.REQUEST, JSON.readValue(row.getRequestJson(), Map.class));
         exchange.setProperty(CardExchange.REQUEST_JSON, row.getRequestJson());
         exchange.setProperty(CardExchange.CLAIMED_AT, row.getCreatedAt());
+        exchange.setProperty(CardExchange.SENT_AFTER, row.getClaimedAt() != null ? row.getClaimedAt() : row.getCreatedAt());
         exchange.setProperty(CardExchange.VERIFY, true);
-        exchange.setProperty(CardExchange.FAILED_AT, clock.instant());
+        exchange.setProperty(CardExchange.FAILED_AT, now);
         exchange.setProperty(CardExchange.ATTEMPTS, row.getAttempts());
         exchange.setProperty(CardExchange.CHANNEL, row.getChannel());
         exchange.setProperty(CardExchange.SOURCE, row.getSource());
         return true;
     }
 
-    /** Request ids that a gone process left SENDING or VERIFYING (for the start-up sweep). */
+    /** Request ids left SENDING or VERIFYING by a process that is gone (for the recovery sweep). */
     public List<String> orphans() {
         EntityManager em = database.emf().createEntityManager();
         try {
-            return em.createQuery("select r.requestId from CardRequestEntity r where r.status in :inFlight "
-                    + "and (r.owner is null or r.owner <> :me)", String.class)
-                    .setParameter("inFlight", CardStatus.IN_FLIGHT).setParameter("me", instance).getResultList();
+            return em.createQuery("select r from CardRequestEntity r where r.status in :inFlight "
+                    + "and (r.owner is null or r.owner <> :me)", CardRequestEntity.class)
+                    .setParameter("inFlight", CardStatus.IN_FLIGHT).setParameter("me", instance).getResultStream()
+                    .filter(this::adoptable).map(CardRequestEntity::getRequestId).toList();
         } finally {
             em.close();
         }
     }
 
-    /** Adopts one orphan for the start-up sweep; false when a channel got to it first or it settled. */
+    /** Adopts one orphan for the recovery sweep; false when a channel got to it first, it settled, or its owner lives. */
     public boolean adopt(Exchange exchange, String requestId) throws JsonProcessingException {
         CardRequestEntity row = find(requestId);
-        if (row == null || !CardStatus.IN_FLIGHT.contains(row.getStatus()) || instance.equals(row.getOwner())) {
+        if (row == null || !adoptable(row)) {
             return false;
         }
         exchange.setProperty(CardExchange.CHANNEL, row.getChannel());
@@ -238,24 +290,80 @@ public class CardLedger {
     }
 
     /**
-     * Commits the status (SENDING before a send, VERIFYING once an answer was lost) with the reason.
-     * VERIFYING also notes when, so that only a card search started later can settle the request.
+     * Renews the lease of every request this process holds in flight (the {@code recovery-lease-renew}
+     * route, well within the lease): other instances leave them alone while this runs.
+     */
+    public int renewLeases() {
+        Instant now = now();
+        return writes.write(session -> session.createMutationQuery("update CardRequestEntity r set r.leaseUntil = :lease "
+                        + "where r.owner = :me and r.status in :inFlight")
+                .setParameter("lease", now.plus(lease)).setParameter("me", instance)
+                .setParameter("inFlight", CardStatus.IN_FLIGHT).executeUpdate());
+    }
+
+    /**
+     * Before a request is sent again (a redelivery): confirms this process still holds it, renewing
+     * its lease; throws {@link LeaseLostException} when another instance adopted it meanwhile.
+     */
+    public void confirmHeld(Exchange exchange) {
+        String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
+        Instant now = now();
+        int held = writes.write(session -> session.createMutationQuery("update CardRequestEntity r set r.leaseUntil = :lease "
+                        + "where r.requestId = :id and r.owner = :me and r.status in :inFlight")
+                .setParameter("lease", now.plus(lease)).setParameter("id", requestId).setParameter("me", instance)
+                .setParameter("inFlight", CardStatus.IN_FLIGHT).executeUpdate());
+        if (held != 1) {
+            throw new LeaseLostException(requestId);
+        }
+    }
+
+    /** The enKashCardIds among {@code cardIds} that are recorded for requests other than {@code requestId}. */
+    public java.util.Set<String> heldByOthers(String requestId, java.util.Collection<String> cardIds) {
+        if (cardIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        writes.flush(); // outcomes recorded just now count too
+        EntityManager em = database.emf().createEntityManager();
+        try {
+            return java.util.Set.copyOf(em.createQuery("select r.enkashCardId from CardRequestEntity r "
+                    + "where r.enkashCardId in :ids and r.requestId <> :id", String.class)
+                    .setParameter("ids", cardIds).setParameter("id", requestId).getResultList());
+        } finally {
+            em.close();
+        }
+    }
+
+    /**
+     * Commits the status (SENDING before a send, VERIFYING once an answer was lost) with the reason,
+     * as a compare-and-set on this process holding the request in flight; throws
+     * {@link LeaseLostException} when it does not. VERIFYING also notes when, so that only a card
+     * search started later can settle the request.
      */
     public void mark(Exchange exchange, String status, String reason) {
+        Instant now = now();
         if (CardStatus.VERIFYING.name().equals(status)) {
-            exchange.setProperty(CardExchange.FAILED_AT, clock.instant());
+            exchange.setProperty(CardExchange.FAILED_AT, now);
         }
         String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
         int attempts = exchange.getProperty(CardExchange.ATTEMPTS, 0, Integer.class);
-        writes.write(session -> session.createMutationQuery("update CardRequestEntity r set r.status = :status, r.error = :error, "
-                        + "r.attempts = :attempts, r.updatedAt = :now, r.owner = :me where r.requestId = :id")
+        int marked = writes.write(session -> session.createMutationQuery("update CardRequestEntity r set r.status = :status, "
+                        + "r.error = :error, r.attempts = :attempts, r.updatedAt = :now, r.leaseUntil = :lease "
+                        + "where r.requestId = :id and r.owner = :me and r.status in :inFlight")
                 .setParameter("status", status).setParameter("error", clip(reason))
-                .setParameter("attempts", attempts).setParameter("now", clock.instant())
-                .setParameter("me", instance).setParameter("id", requestId).executeUpdate());
+                .setParameter("attempts", attempts).setParameter("now", now).setParameter("lease", now.plus(lease))
+                .setParameter("me", instance).setParameter("id", requestId)
+                .setParameter("inFlight", CardStatus.IN_FLIGHT).executeUpdate());
+        if (marked != 1) {
+            throw new LeaseLostException(requestId);
+        }
     }
 
-    /** Writes an outcome onto its claimed row (what the claim stored stays as it is); 0 when unclaimed. */
-    private static int writeOutcome(StatelessSession session, CardRequestEntity row) {
+    /**
+     * Writes an outcome onto its claimed row (what the claim stored stays as it is), as a
+     * compare-and-set on the row being in flight and held by this process: a final CREATED or
+     * NEEDS_REVIEW, or a row another instance adopted, is never overwritten. 0 when it did not apply.
+     */
+    private int writeOutcome(StatelessSession session, CardRequestEntity row) {
         return session.doReturningWork(connection -> {
             try (PreparedStatement update = connection.prepareStatement(SETTLE)) {
                 update.setString(1, row.getStatus());
@@ -272,6 +380,7 @@ public class CardLedger {
                 update.setString(12, row.getOwner());
                 update.setObject(13, row.getUpdatedAt().atOffset(ZoneOffset.UTC));
                 update.setString(14, row.getRequestId());
+                update.setString(15, instance);
                 return update.executeUpdate();
             }
         });
@@ -279,7 +388,8 @@ public class CardLedger {
 
     private static final String SETTLE = "update card_request set status = ?, channel = ?, source = ?, "
             + "enkash_card_id = ?, masked_number = ?, card_status = ?, kyc_status = ?, error = ?, attempts = ?, "
-            + "reconciled = ?, candidates = ?, owner = ?, updated_at = ? where request_id = ?";
+            + "reconciled = ?, candidates = ?, owner = ?, updated_at = ? where request_id = ? and owner = ? "
+            + "and status in ('SENDING', 'VERIFYING')";
 
     /** The outcome a stored row stands for (what a replay or a status query reports). */
     public static CardOutcome outcomeOf(CardRequestEntity row, boolean replay) {
@@ -313,8 +423,16 @@ public class CardLedger {
         }
         writes.submit(session -> {
             for (Object row : rows) {
-                if (!(row instanceof CardRequestEntity request) || writeOutcome(session, request) == 0) {
-                    session.insert(row); // a batch item, or a request refused before it was claimed
+                if (!(row instanceof CardRequestEntity request)) {
+                    session.insert(row); // a batch item
+                } else if (writeOutcome(session, request) == 0) {
+                    CardRequestEntity stored = session.get(CardRequestEntity.class, request.getRequestId());
+                    if (stored == null) {
+                        session.insert(row); // a request refused before it was claimed
+                    } else {
+                        LOG.warn("The outcome {} of request {} was not recorded: its row is {} and held by {}",
+                                request.getStatus(), request.getRequestId(), stored.getStatus(), stored.getOwner());
+                    }
                 }
             }
             return null;
@@ -329,6 +447,18 @@ public class CardLedger {
         });
     }
 
+    /**
+     * For a request another instance holds now: its row as it stands becomes the outcome, reported as
+     * a replay so nothing of this exchange is written over it.
+     */
+    public CardOutcome asStored(Exchange exchange) {
+        String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
+        CardRequestEntity row = recorded(requestId);
+        CardOutcome outcome = replay(exchange, row);
+        exchange.getMessage().setBody(outcome);
+        return outcome;
+    }
+
     /** The request's row as last recorded: waits first for the outcomes queued before this call. */
     public CardRequestEntity recorded(String requestId) {
         writes.flush();
@@ -338,7 +468,7 @@ public class CardLedger {
     /** The rows to write for an outcome: the request's own row (unless a replay) and its batch item. */
     private List<Object> entities(Exchange exchange) throws JsonProcessingException {
         CardOutcome outcome = exchange.getProperty(CardExchange.OUTCOME, CardOutcome.class);
-        Instant now = clock.instant();
+        Instant now = now();
         List<Object> rows = new ArrayList<>(2);
         if (!outcome.replay()) {
             @SuppressWarnings("unchecked")
@@ -391,6 +521,11 @@ public class CardLedger {
     private static String requestJson(Exchange exchange, Map<String, Object> request) throws JsonProcessingException {
         String json = exchange.getProperty(CardExchange.REQUEST_JSON, String.class);
         return json != null ? json : JSON.writeValueAsString(request);
+    }
+
+    /** Millisecond precision: what every database here stores as it is, so compare-and-set reads match. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     private static String text(Object v) {

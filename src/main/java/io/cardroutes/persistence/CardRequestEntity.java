@@ -35,8 +35,12 @@ public class CardRequestEntity {
     @Column(length = 4000)
     private String error;
     private int attempts;
-    @Column(length = 64)
+    @Column(length = 200)
     private String owner;
+    @Column(name = "lease_until")
+    private Instant leaseUntil;
+    @Column(name = "claimed_at")
+    private Instant claimedAt;
     private boolean reconciled;
     @Column(length = 2000)
     private String candidates;
@@ -73,6 +77,10 @@ public class CardRequestEntity {
     public void setAttempts(int attempts) { this.attempts = attempts; }
     public String getOwner() { return owner; }
     public void setOwner(String owner) { this.owner = owner; }
+    public Instant getLeaseUntil() { return leaseUntil; }
+    public void setLeaseUntil(Instant leaseUntil) { this.leaseUntil = leaseUntil; }
+    public Instant getClaimedAt() { return claimedAt; }
+    public void setClaimedAt(Instant claimedAt) { this.claimedAt = claimedAt; }
     public boolean isReconciled() { return reconciled; }
     public void setReconciled(boolean reconciled) { this.reconciled = reconciled; }
     public String getCandidates() { return candidates; }

@@ -27,6 +27,13 @@ public final class CardExchange {
     public static final String FAILED_AT = "cardFailedAt";
     /** Create calls sent for this request so far. */
     public static final String ATTEMPTS = "cardAttempts";
+    /**
+     * True from the moment a Create call leaves until its answer says EnKash did not act on it: while
+     * true, a card may exist, so the request can end CREATED or NEEDS_REVIEW but never FAILED.
+     */
+    public static final String SEND_UNSETTLED = "cardSendUnsettled";
+    /** When the request's current claim was taken, just before its first send: cards made earlier are not its own. */
+    public static final String SENT_AFTER = "cardSentAfter";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
 

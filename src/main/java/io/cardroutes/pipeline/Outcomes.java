@@ -17,7 +17,7 @@ public class Outcomes {
                 card.maskedNumber(), card.cardStatus(), card.kycStatus(), null, attempts(exchange), false, reconciled));
     }
 
-    /** Several existing cards match a request whose Create answer was lost: a person decides. */
+    /** EnKash may have made the request's card and the bundle cannot tell which card it is: a person decides. */
     public CardOutcome needsReview(Exchange exchange) {
         return failure(exchange, CardStatus.NEEDS_REVIEW, reason(caught(exchange)));
     }
@@ -40,6 +40,11 @@ public class Outcomes {
             // (which a later copy of the request could send again) but a person's decision
             return failure(exchange, CardStatus.NEEDS_REVIEW, "EnKash's answer was lost and its card search could "
                     + "not be completed (" + reason + "): check in EnKash whether the card exists");
+        }
+        if (exchange.getProperty(CardExchange.SEND_UNSETTLED, false, Boolean.class)) {
+            // a Create call left and nothing since said EnKash did not act on it
+            return failure(exchange, CardStatus.NEEDS_REVIEW, "a Create call may have reached EnKash and its outcome "
+                    + "is unknown (" + reason + "): check in EnKash whether the card exists");
         }
         if (attempts > 1) {
             reason = reason + " (gave up after " + attempts + " attempts)";

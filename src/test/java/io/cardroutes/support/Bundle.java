@@ -53,6 +53,7 @@ public final class Bundle implements AutoCloseable {
         props.put("app.inbox.read-lock-check-ms", "100");
         props.put("enkash.retry.initial-delay-ms", "20");
         props.put("enkash.retry.max-delay-ms", "200");
+        props.put("enkash.reconcile.grace-ms", "100");
         props.putAll(extra);
         main = Application.create();
         props.forEach(main::addOverrideProperty);
