@@ -6,7 +6,12 @@ public class EnkashCodec {
     private final PayloadCipher cipher;
 
     public EnkashCodec(EnkashSettings settings) {
-        this.cipher = settings.encryptionEnabled() ? new PayloadCipher(settings.encryptionSecretKey()) : null;
+        this(settings.encryptionEnabled() ? new PayloadCipher(settings.encryptionSecretKey()) : null);
+    }
+
+    /** With this cipher, or plain JSON when it is null. */
+    public EnkashCodec(PayloadCipher cipher) {
+        this.cipher = cipher;
     }
 
     public boolean encrypting() {
