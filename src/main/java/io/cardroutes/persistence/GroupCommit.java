@@ -72,9 +72,9 @@ public final class GroupCommit extends ServiceSupport {
      *
      * <p>Waits at most the write timeout. A write the writer has not taken by then is withdrawn and
      * fails as not written. One it has taken fails its caller too, but <b>may still be committed
-     * later</b>: the caller must treat it as unknown (a claim that failed is never followed by a send,
-     * and a row left in flight is settled by the start-up recovery). Once the writer has stopped, fails
-     * at once.
+     * later</b>: the caller must treat it as unknown (a claim that failed is never followed by a send;
+     * its FAILED outcome, queued after it, is written after it). Once the writer has stopped, fails at
+     * once.
      */
     public <T> T write(Function<StatelessSession, T> work) {
         Unit<T> unit = new Unit<>(work);

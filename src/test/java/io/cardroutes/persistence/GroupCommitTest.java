@@ -260,7 +260,7 @@ class GroupCommitTest {
                 .hasMessageContaining("within 300 ms; it was withdrawn, not written");
 
         taken.release().countDown();
-        writes.flush();
+        writes.stop(); // waits for the writer to finish what it took
         assertThat(committed("TAKEN")).as("a write the writer had taken is committed after its caller gave up").isTrue();
         assertThat(committed("QUEUED")).isFalse();
     }
