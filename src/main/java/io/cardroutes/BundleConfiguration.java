@@ -89,7 +89,8 @@ public class BundleConfiguration implements CamelConfiguration {
                 settings.text("enkash.card-account-id", "")));
         registry.bind("outcomes", new Outcomes());
         registry.bind("inboxFiles", new InboxFiles());
-        GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"));
+        GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"),
+                Duration.ofMillis(settings.longValue("app.db.write-timeout-ms")));
         addService(context, writes);
         CardLedger ledger = new CardLedger(database, writes, clock,
                 Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms")), instanceName(settings),

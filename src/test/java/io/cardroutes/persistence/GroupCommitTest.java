@@ -2,6 +2,7 @@ package io.cardroutes.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,16 +10,21 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.hibernate.StatelessSession;
 import org.junit.jupiter.api.AfterEach;
@@ -29,11 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Group commit on the bundle's real database setup (H2 file with WRITE_DELAY=0, the migrations,
  * the JPA mapping): writers that arrive together share one transaction, each returns only once its
- * row is committed, and a write that fails fails only its own caller.
+ * row is committed, a write that fails fails only its own caller, and a writer that cannot go on
+ * fails its callers at once and says so in its health check.
  */
 class GroupCommitTest {
 
     private static final int WRITERS = 24;
+    private static final Duration NO_HANG = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -55,7 +63,14 @@ class GroupCommitTest {
         database.awaitReady();
         camel = new DefaultCamelContext();
         camel.start();
-        writes = new GroupCommit(database, camel, 64);
+        writes = new GroupCommit(database, camel, 64, NO_HANG);
+        writes.start();
+    }
+
+    /** A writer of its own whose writes wait at most {@code timeout}. */
+    private void restartWithTimeout(Duration timeout) {
+        writes.stop();
+        writes = new GroupCommit(database, camel, 64, timeout);
         writes.start();
     }
 
@@ -156,6 +171,98 @@ class GroupCommitTest {
         String written = writes.write(session -> insertBatch(session, "LATE"));
         assertThat(written).isEqualTo("LATE");
         assertThat(committed("LATE")).isTrue();
+    }
+
+    @Test
+    void an_error_in_one_write_of_a_group_fails_the_whole_group_and_every_later_write_at_once() throws Exception {
+        HeldWrite first = holdWriter("BEFORE");
+        Future<String> good1 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-1")));
+        Future<String> fatal = threads.submit(() -> writes.write(session -> {
+            insertBatch(session, "FATAL");
+            throw new StackOverflowError("deep in a unit");
+        }));
+        Future<String> good2 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-2")));
+        while (writes.waiting() < 3) {
+            Thread.onSpinWait();
+        }
+        first.release().countDown();
+
+        assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("BEFORE");
+        for (Future<String> caller : List.of(good1, fatal, good2)) {
+            assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("the ledger writer stopped: java.lang.StackOverflowError: deep in a unit");
+        }
+        assertThat(committed("GOOD-1") || committed("FATAL") || committed("GOOD-2")).as("the group rolled back").isFalse();
+
+        assertTimeoutPreemptively(NO_HANG, () -> {
+            assertThatThrownBy(() -> writes.write(session -> insertBatch(session, "AFTER")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the ledger writer stopped");
+            assertThatThrownBy(writes::flush).hasMessageStartingWith("the ledger writer stopped");
+            CompletableFuture<String> outcome = writes.submit(session -> insertBatch(session, "OUTCOME"));
+            assertThat(outcome).isCompletedExceptionally();
+        });
+        assertThat(committed("AFTER") || committed("OUTCOME")).isFalse();
+    }
+
+    @Test
+    void the_health_check_is_up_while_the_writer_works_and_down_with_the_reason_once_it_stopped() throws Exception {
+        HealthCheck check = HealthCheckRegistry.get(camel).getCheck("ledger-writer").orElseThrow();
+        assertThat(check.isReadiness()).isTrue();
+        assertThat(check.isLiveness()).isTrue();
+        writes.write(session -> insertBatch(session, "FINE"));
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+
+        CompletableFuture<Object> fatal = writes.submit(session -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        assertThatThrownBy(() -> fatal.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+
+        HealthCheck.Result down = check.call();
+        assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(down.getMessage()).hasValue("the ledger writer stopped: java.lang.OutOfMemoryError: Java heap space");
+    }
+
+    @Test
+    void an_exception_that_escapes_a_group_fails_that_group_and_the_writer_goes_on() throws Exception {
+        HeldWrite first = holdWriter("BEFORE");
+        Future<String> good = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD")));
+        Future<String> closer = threads.submit(() -> writes.write(session -> {
+            session.close(); // the group's own rollback and close then fail too
+            return "CLOSED";
+        }));
+        while (writes.waiting() < 2) {
+            Thread.onSpinWait();
+        }
+        first.release().countDown();
+
+        assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("BEFORE");
+        assertThatThrownBy(() -> good.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> closer.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class);
+
+        String after = writes.write(session -> insertBatch(session, "AFTER"));
+        assertThat(after).isEqualTo("AFTER");
+        assertThat(committed("AFTER")).isTrue();
+        assertThat(writes.trouble()).isNull();
+    }
+
+    @Test
+    void a_write_not_committed_within_the_timeout_fails_its_caller() throws Exception {
+        restartWithTimeout(Duration.ofMillis(300));
+        HeldWrite taken = holdWriter("TAKEN");
+        Future<String> queued = threads.submit(() -> writes.write(session -> insertBatch(session, "QUEUED")));
+
+        assertThatThrownBy(() -> taken.write().get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("within 300 ms; it may still be committed later");
+        assertThatThrownBy(() -> queued.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("within 300 ms; it was withdrawn, not written");
+
+        taken.release().countDown();
+        writes.stop(); // waits for the writer to finish what it took
+        assertThat(committed("TAKEN")).as("a write the writer had taken is committed after its caller gave up").isTrue();
+        assertThat(committed("QUEUED")).isFalse();
     }
 
     /** A write that keeps the writer busy until {@code release} is counted down, so the next writes queue up. */
