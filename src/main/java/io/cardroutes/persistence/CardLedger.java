@@ -124,6 +124,9 @@ public class CardLedger {
                 throw raced;
             }
             return replay(exchange, row);
+        } catch (RuntimeException unknown) {
+            settle(requestId, signal); // a timed-out or lost write: no duplicate here may wait for it
+            throw unknown;
         }
         if (found == null) {
             hold(exchange, requestId, signal);

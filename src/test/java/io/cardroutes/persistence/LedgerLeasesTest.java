@@ -189,7 +189,7 @@ class LedgerLeasesTest {
     }
 
     private CardLedger ledger(String name, Clock clock) {
-        GroupCommit writes = new GroupCommit(database, camel, 64);
+        GroupCommit writes = new GroupCommit(database, camel, 64, Duration.ofSeconds(30));
         writes.start();
         writers.add(writes);
         return new CardLedger(database, writes, clock, Duration.ofMillis(50), name, LEASE);

@@ -1,0 +1,135 @@
+package io.cardroutes.packaged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import io.cardroutes.sandbox.EnkashSandbox;
+import io.cardroutes.sandbox.SandboxSettings;
+import io.cardroutes.support.Bundle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two packaged bundles on one PostgreSQL database (the machine's server, a database of its own for
+ * this run): the second starts while the first has Create calls in flight and must leave them alone;
+ * a client replays some of the first one's requests to the second; the first is killed (SIGKILL)
+ * mid-file and started again. EnKash (a sandbox in this JVM) ends with exactly one card per request
+ * and every request is CREATED once.
+ */
+class TwoInstancesIT {
+
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final int FIRST = 600;
+    private static final int SECOND = 200;
+    private static final int REPLAYED = 100;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void two_bundles_on_one_postgresql_database_and_a_kill_leave_exactly_one_card_per_request() throws Exception {
+        String database = "cards_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = DriverManager.getConnection(SERVER + "test", "postgres", "");
+             Statement st = admin.createStatement()) {
+            st.execute("create database " + database);
+        }
+        // answers take 300 ms, so Create calls are in flight when the second bundle starts and when the first dies
+        SandboxSettings settings = new SandboxSettings(0, "sandbox-client", "sandbox-secret", "9999999999",
+                "sandbox-password", "SANDBOX-PARTNER", 3600, 300, 0, 0, 1, false, null, Set.of(), 64);
+        EnkashSandbox enkash = new EnkashSandbox(settings, Clock.systemUTC());
+        enkash.start();
+        Path oneHome = Files.createDirectories(dir.resolve("one"));
+        Path twoHome = Files.createDirectories(dir.resolve("two"));
+        try {
+            try (PackagedJar one = jar(oneHome, "it-one", database, enkash);
+                 PackagedJar two = jar(twoHome, "it-two", database, enkash)) {
+                one.start();
+                drop(one, "first.csv", csv(0, FIRST));
+                Bundle.await(() -> enkash.createCalls() >= 50, Duration.ofSeconds(60), "the first bundle sending");
+
+                two.start(); // its recovery sweep runs at once, and every second after
+                StringBuilder second = new StringBuilder(csv(FIRST, FIRST + SECOND));
+                second.append(csv(0, REPLAYED).substring(csv(0, 0).length())); // a client replays 100 of the first's
+                drop(two, "second.csv", second.toString());
+
+                Bundle.await(() -> enkash.createCalls() >= 400, Duration.ofSeconds(120), "400 Create calls");
+                one.kill();
+                Bundle.await(() -> Files.exists(two.outbox.resolve("second.results.json")), Duration.ofSeconds(120),
+                        "the second bundle's results");
+            }
+            assertThat(enkash.cards().size()).as("the first file was cut short by the kill").isLessThan(FIRST + SECOND);
+            try (PackagedJar again = jar(oneHome, "it-one", database, enkash)) {
+                again.start(); // its unfinished file comes back from .inprogress; its orphans are adopted at once
+                Bundle.await(() -> Files.exists(again.outbox.resolve("first.results.json")), Duration.ofSeconds(180),
+                        "the restarted first bundle's results");
+                Bundle.await(() -> enkash.cards().size() >= FIRST + SECOND, Duration.ofSeconds(60), "every card");
+            }
+
+            Map<String, Integer> cardsPerMobile = new HashMap<>();
+            enkash.cards().forEach(c -> cardsPerMobile.merge((String) c.get("mobile"), 1, Integer::sum));
+            assertThat(cardsPerMobile).hasSize(FIRST + SECOND);
+            assertThat(cardsPerMobile.values()).as("cards per person").containsOnly(1);
+
+            Map<String, Integer> statuses = new HashMap<>();
+            try (Connection db = DriverManager.getConnection(SERVER + database, "postgres", "");
+                 Statement st = db.createStatement();
+                 ResultSet rs = st.executeQuery("select status, count(*) from card_request group by status")) {
+                while (rs.next()) {
+                    statuses.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            assertThat(statuses).containsExactly(Map.entry("CREATED", FIRST + SECOND));
+        } finally {
+            enkash.stop();
+            try (Connection admin = DriverManager.getConnection(SERVER + "test", "postgres", "");
+                 Statement st = admin.createStatement()) {
+                st.execute("drop database if exists " + database + " with (force)");
+            }
+        }
+    }
+
+    private static String csv(int from, int to) {
+        StringBuilder csv = new StringBuilder("requestId,firstName,lastName,mobile,email\n");
+        for (int i = from; i < to; i++) {
+            csv.append(String.format("TWO-%04d,F%04d,L%04d,96%08d,t%04d@example.com%n", i, i, i, i, i));
+        }
+        return csv.toString();
+    }
+
+    /**
+     * A packaged bundle on the shared database. No search grace: a bundle that adopted a live
+     * instance's request would search before its card exists and send it again, which the card count
+     * shows. Short leases, so the survivor adopts the killed one's requests within the test.
+     */
+    private PackagedJar jar(Path home, String name, String database, EnkashSandbox enkash) throws Exception {
+        return new PackagedJar(home)
+                .env("APP_INSTANCE_NAME", name)
+                .env("APP_DB_URL", SERVER + database)
+                .env("APP_DB_USER", "postgres")
+                .env("APP_LEASE_DURATION_MS", "5000")
+                .env("APP_LEASE_RENEW_MS", "1000")
+                .env("APP_RECOVERY_PERIOD_MS", "1000")
+                .env("ENKASH_RECONCILE_GRACE_MS", "0")
+                .env("ENKASH_SANDBOX_ENABLED", "false")
+                .env("ENKASH_BASE_URL", "http://localhost:" + enkash.port());
+    }
+
+    private static void drop(PackagedJar jar, String name, String content) throws Exception {
+        Path part = jar.home.resolve(name + ".part");
+        Files.writeString(part, content);
+        Files.move(part, jar.inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+}
