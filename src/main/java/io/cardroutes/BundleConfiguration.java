@@ -27,6 +27,7 @@ import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
 import io.cardroutes.sandbox.EnkashSandbox;
+import io.cardroutes.sandbox.Fault;
 import io.cardroutes.sandbox.SandboxSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -159,7 +160,12 @@ public class BundleConfiguration implements CamelConfiguration {
                 s.flag("enkash.sandbox.encryption.enabled"),
                 s.text("enkash.sandbox.encryption.secret-key", s.text("enkash.sandbox.client-secret", "")),
                 s.set("enkash.sandbox.empty-card-accounts"),
-                s.integer("enkash.sandbox.threads"));
+                s.integer("enkash.sandbox.threads"))
+                .withCreateFaults(Fault.parse(s.text("enkash.sandbox.create-faults", "")))
+                .withSearchFaults(Fault.parseSearch(s.text("enkash.sandbox.search-faults", "")))
+                .withSearchPageSize(s.integer("enkash.sandbox.search-page-size"))
+                .withExistingCards(s.text("enkash.company-id", ""), s.text("enkash.card-account-id", ""),
+                        s.set("enkash.sandbox.existing-card-mobiles"));
     }
 
     private static HikariDataSource dataSource(Settings s) {

@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,12 +53,21 @@ import io.cardroutes.enkash.PayloadCipher;
  *
  * <p>Create calls are checked in the order EnKash's gateway and application would: bearer token,
  * {@code partnerId} header, content type, encryption envelope, JSON body validation. A call that passes
- * these checks takes the next queued {@link Fault} (if any), otherwise a random 503/429 by the
+ * these checks takes the next queued Create {@link Fault} (if any), otherwise a random 503/429 by the
  * configured shares, otherwise it is refused for an empty card account or creates the card. The
  * configured latency is added to every Create and search answer.
  *
+ * <p>Search calls pass the same checks plus required {@code companyId}/{@code cardAccountId}, then take
+ * the next queued search fault (if any). A list answer names at most
+ * {@link SandboxSettings#searchPageSize()} cards while its {@code recordsCount} counts them all.
+ *
+ * <p>Cards from before (issued by hand, by another programme) are seeded with
+ * {@link #seedCard(Map, Instant)} or {@link SandboxSettings#existingCardMobiles()}: they are listed and
+ * counted by {@link #cardsFor(String)} like any card, but are no Create call.
+ *
  * <p>When encryption is enabled, every Create/search answer body is wrapped with
- * {@link PayloadCipher#wrap(String)}; the token endpoint is never encrypted.
+ * {@link PayloadCipher#wrap(String)} (save the bodies an unreadable or truncated fault sends as they are);
+ * the token endpoint is never encrypted.
  *
  * <p>Only method, path and status are logged (DEBUG); never credentials, tokens or bodies.
  */
@@ -103,13 +111,16 @@ public final class EnkashSandbox implements Service {
     private final AtomicInteger rejectedTokenCalls = new AtomicInteger();
     private final AtomicInteger createCalls = new AtomicInteger();
     private final AtomicInteger searchCalls = new AtomicInteger();
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final FaultQueue faults = new FaultQueue(false);
+    private final FaultQueue searchFaults = new FaultQueue(true);
     private final ConcurrentLinkedQueue<ObjectNode> cardsInOrder = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, ObjectNode> cardsById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> cardsPerMobile = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> createdCardsPerMobile = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, RecordedCall> recordedCalls = new ConcurrentSkipListMap<>();
     private final AtomicLong callSequence = new AtomicLong();
     private final AtomicLong cardSequence;
+    private final UnreadableBodies unreadable;
 
     private HttpServer server;
     private ExecutorService executor;
@@ -126,6 +137,8 @@ public final class EnkashSandbox implements Service {
         // 12-digit card numbers, never reused across reset()
         this.cardSequence = new AtomicLong(100_000_000_000L + ThreadLocalRandom.current().nextLong(100_000_000_000L));
         this.boundPort = settings.port();
+        this.unreadable = new UnreadableBodies(settings.encryptionEnabled() ? settings.encryptionSecretKey() : null);
+        configuredFaultsAndCards();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -199,11 +212,47 @@ public final class EnkashSandbox implements Service {
 
     // ------------------------------------------------------------------ test controls
 
-    /** Faults applied to the next Create calls that pass the request checks, in order, one per call. */
+    /**
+     * Faults applied to the next Create calls that pass the request checks, in order, one per call.
+     *
+     * @throws IllegalArgumentException for a fault that is not a Create fault (a partial listing)
+     */
     public void enqueue(Fault... more) {
         for (Fault fault : more) {
-            faults.add(Objects.requireNonNull(fault, "fault"));
+            faults.add(fault);
         }
+    }
+
+    /**
+     * Faults applied to the next search calls that pass the request checks (token, partnerId, content
+     * type, envelope, companyId and cardAccountId), in order, one per call.
+     *
+     * @throws IllegalArgumentException for a fault that is not a search fault (e.g. answer lost, stall)
+     */
+    public void enqueueSearch(Fault... more) {
+        for (Fault fault : more) {
+            searchFaults.add(fault);
+        }
+    }
+
+    /**
+     * Stores a card as if EnKash had issued it earlier (by hand, for another programme): the shape of a
+     * created card with this {@code createdDate}, listed by search and counted by {@link #cards()} and
+     * {@link #cardsFor(String)}, but not by {@link #createCalls()}, {@link #createCallsReceived()} or
+     * {@link #cardsCreatedFor(String)}.
+     *
+     * @param fields the echoed fields: companyId and cardAccountId required; userId, firstName, lastName,
+     *               mobile, email, physicalCard optional (mobile and email must pass Create's rules)
+     * @return the card's enKashCardId
+     */
+    public String seedCard(Map<String, Object> fields, Instant createdDate) {
+        Objects.requireNonNull(createdDate, "createdDate");
+        ObjectNode request = JSON.valueToTree(Objects.requireNonNull(fields, "fields"));
+        String invalid = validateCreate(request);
+        if (invalid != null) {
+            throw new IllegalArgumentException("not a card EnKash would have issued: " + invalid);
+        }
+        return storeCard(request, createdDate, false).path("enKashCardId").asText();
     }
 
     /** Every token issued so far is expired from now on. */
@@ -211,9 +260,13 @@ public final class EnkashSandbox implements Service {
         tokens.replaceAll((token, expiry) -> Instant.MIN);
     }
 
-    /** Forgets cards, counters, tokens, queued faults, recorded calls and the account lockout. */
+    /**
+     * Forgets cards, counters, tokens, queued faults, recorded calls and the account lockout, then
+     * queues the configured faults and seeds the configured cards from before again, as at start.
+     */
     public void reset() {
         faults.clear();
+        searchFaults.clear();
         tokens.clear();
         consecutiveFailedLogins.set(0);
         tokenCalls.set(0);
@@ -223,7 +276,27 @@ public final class EnkashSandbox implements Service {
         cardsInOrder.clear();
         cardsById.clear();
         cardsPerMobile.clear();
+        createdCardsPerMobile.clear();
         recordedCalls.clear();
+        configuredFaultsAndCards();
+    }
+
+    /** The faults and cards from before that the settings ask for, the cards dated a day before now. */
+    private void configuredFaultsAndCards() {
+        faults.addAll(settings.createFaults());
+        searchFaults.addAll(settings.searchFaults());
+        Instant dayBefore = clock.instant().minus(1, ChronoUnit.DAYS);
+        for (String mobile : settings.existingCardMobiles()) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("companyId", settings.existingCardCompanyId());
+            fields.put("cardAccountId", settings.existingCardAccountId());
+            fields.put("mobile", mobile);
+            try {
+                seedCard(fields, dayBefore);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("existing card mobile '" + mobile + "': " + bad.getMessage(), bad);
+            }
+        }
     }
 
     public int tokenCalls() {
@@ -242,12 +315,17 @@ public final class EnkashSandbox implements Service {
         return searchCalls.get();
     }
 
-    /** Faults still waiting in the queue. */
+    /** Create faults still waiting in the queue. */
     public int pendingFaults() {
         return faults.size();
     }
 
-    /** The cards created, in creation order, as stored (fresh copies). */
+    /** Search faults still waiting in the queue. */
+    public int pendingSearchFaults() {
+        return searchFaults.size();
+    }
+
+    /** Every card EnKash holds (seeded and created), in the order they were stored, as stored (fresh copies). */
     public List<Map<String, Object>> cards() {
         List<Map<String, Object>> copies = new ArrayList<>();
         for (ObjectNode card : cardsInOrder) {
@@ -261,23 +339,41 @@ public final class EnkashSandbox implements Service {
         return new ArrayList<>(recordedCalls.values());
     }
 
-    /** How many cards exist for this mobile number. */
+    /** How many cards exist for this mobile number, cards from before included. */
     public long cardsFor(String mobile) {
-        AtomicLong count = mobile == null ? null : cardsPerMobile.get(mobile);
+        return count(cardsPerMobile, mobile);
+    }
+
+    /** How many cards Create calls made for this mobile number (cards from before left out). */
+    public long cardsCreatedFor(String mobile) {
+        return count(createdCardsPerMobile, mobile);
+    }
+
+    private static long count(Map<String, AtomicLong> perMobile, String mobile) {
+        AtomicLong count = mobile == null ? null : perMobile.get(mobile);
         return count == null ? 0 : count.get();
     }
 
     // ------------------------------------------------------------------ dispatch
 
-    private record Answer(int status, String body, Map<String, String> headers) {
+    /** An answer to send; {@code asIs} bodies are already as they go on the wire (never wrapped). */
+    private record Answer(int status, String body, Map<String, String> headers, boolean asIs) {
         Answer(int status, String body) {
-            this(status, body, Map.of());
+            this(status, body, Map.of(), false);
+        }
+
+        Answer(int status, String body, Map<String, String> headers) {
+            this(status, body, headers, false);
+        }
+
+        static Answer sentAsIs(int status, String body) {
+            return new Answer(status, body, Map.of(), true);
         }
 
         Answer withHeader(String name, String value) {
             Map<String, String> all = new LinkedHashMap<>(headers);
             all.put(name, value);
-            return new Answer(status, body, all);
+            return new Answer(status, body, all, asIs);
         }
     }
 
@@ -369,7 +465,7 @@ public final class EnkashSandbox implements Service {
 
     /** Wraps a Create/search answer body when encryption is on. */
     private Answer encrypted(Answer answer) {
-        if (cipher == null || answer.body() == null || answer.body().isEmpty()) {
+        if (cipher == null || answer.asIs() || answer.body() == null || answer.body().isEmpty()) {
             return answer;
         }
         return new Answer(answer.status(), cipher.wrap(answer.body()), answer.headers());
@@ -612,24 +708,30 @@ public final class EnkashSandbox implements Service {
         if (settings.emptyCardAccounts().contains(body.path("cardAccountId").asText())) {
             return businessRefusal("Insufficient balance in card account");
         }
-        return success(storeCard(body));
+        return success(createCard(body));
     }
 
     private Answer applyFault(Fault fault, ObjectNode body, CreateCall call) throws InterruptedException {
+        Answer refused = refusedBy(fault);
+        if (refused != null) {
+            return refused;
+        }
         switch (fault.kind()) {
-            case STATUS: {
-                Answer answer = new Answer(fault.httpStatus(), errorBody(reason(fault.httpStatus())));
-                return fault.retryAfterSeconds() >= 0
-                        ? answer.withHeader("Retry-After", Integer.toString(fault.retryAfterSeconds()))
-                        : answer;
-            }
             case BUSINESS_REFUSAL:
                 return businessRefusal(fault.message());
             case ANSWER_LOST:
-                storeCard(body);
+                createCard(body);
                 return new Answer(fault.httpStatus(), errorBody(reason(fault.httpStatus())));
+            case UNREADABLE_ANSWER:
+            case TRUNCATED_ANSWER:
+                return garbled(fault, success(createCard(body)));
+            case SUCCESS_WITHOUT_CARD_ID: {
+                ObjectNode withoutId = createCard(body).deepCopy();
+                withoutId.remove("enKashCardId");
+                return success(withoutId);
+            }
             case STALL: {
-                ObjectNode card = storeCard(body);
+                ObjectNode card = createCard(body);
                 call.record(200); // recorded now: the card exists while the answer is held back
                 Thread.sleep(fault.millis());
                 return success(card);
@@ -638,8 +740,31 @@ public final class EnkashSandbox implements Service {
                 Thread.sleep(fault.millis());
                 return new Answer(504, errorBody(reason(504)));
             default:
-                throw new IllegalStateException("unknown fault " + fault.kind());
+                throw new IllegalStateException("not a Create fault: " + fault);
         }
+    }
+
+    /** The answer of a fault that stops a Create or search before it does anything, or null for other faults. */
+    private static Answer refusedBy(Fault fault) {
+        return switch (fault.kind()) {
+            case STATUS -> {
+                Answer answer = new Answer(fault.httpStatus(), errorBody(reason(fault.httpStatus())));
+                yield fault.retryAfterSeconds() >= 0
+                        ? answer.withHeader("Retry-After", Integer.toString(fault.retryAfterSeconds()))
+                        : answer;
+            }
+            case ERROR_ENVELOPE -> new Answer(200, errorBody(fault.message()));
+            default -> null;
+        };
+    }
+
+    /** The answer as an unreadable or truncated fault sends it; unchanged for other faults. */
+    private Answer garbled(Fault fault, Answer answer) {
+        return switch (fault.kind()) {
+            case UNREADABLE_ANSWER -> Answer.sentAsIs(answer.status(), unreadable.unreadable(answer.body()));
+            case TRUNCATED_ANSWER -> Answer.sentAsIs(answer.status(), unreadable.truncated(answer.body()));
+            default -> answer;
+        };
     }
 
     private static String validateCreate(ObjectNode body) {
@@ -666,7 +791,13 @@ public final class EnkashSandbox implements Service {
         return node == null || node.isNull() || node.isContainerNode() || node.asText().isBlank();
     }
 
-    private ObjectNode storeCard(ObjectNode request) {
+    /** Stores the card a Create call makes, dated now. */
+    private ObjectNode createCard(ObjectNode request) {
+        return storeCard(request, clock.instant(), true);
+    }
+
+    /** Stores a card; {@code byCreate} false for a card from before, which no Create call made. */
+    private ObjectNode storeCard(ObjectNode request, Instant createdDate, boolean byCreate) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         String id = "EKC" + cardSequence.incrementAndGet();
         ObjectNode card = JSON.createObjectNode();
@@ -684,13 +815,16 @@ public final class EnkashSandbox implements Service {
         }
         JsonNode physical = request.get("physicalCard");
         card.set("physicalCard", physical == null || physical.isNull() ? BooleanNode.FALSE : physical.deepCopy());
-        card.put("createdDate", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
+        card.put("createdDate", createdDate.truncatedTo(ChronoUnit.MILLIS).toString());
         // publish: by id first, so a search that sees the card in order also finds it by id
         cardsById.put(id, card);
         cardsInOrder.add(card);
         JsonNode mobile = request.get("mobile");
         if (mobile != null && !mobile.isNull()) {
             cardsPerMobile.computeIfAbsent(mobile.asText(), key -> new AtomicLong()).incrementAndGet();
+            if (byCreate) {
+                createdCardsPerMobile.computeIfAbsent(mobile.asText(), key -> new AtomicLong()).incrementAndGet();
+            }
         }
         return card;
     }
@@ -768,6 +902,17 @@ public final class EnkashSandbox implements Service {
         if (!problems.isEmpty()) {
             return new Answer(400, errorBody(String.join("; ", problems)));
         }
+        Fault fault = searchFaults.poll();
+        Answer refused = fault == null ? null : refusedBy(fault);
+        if (refused != null) {
+            return refused;
+        }
+        Answer answer = searchAnswer(request, CardListing.listed(settings.searchPageSize(), fault));
+        return fault == null ? answer : garbled(fault, answer);
+    }
+
+    /** The card asked for by enKashCardId, else the account's cards, listing at most {@code listed}. */
+    private Answer searchAnswer(ObjectNode request, int listed) {
         String companyId = request.get("companyId").asText();
         String cardAccountId = request.get("cardAccountId").asText();
         JsonNode cardId = request.get("enKashCardId");
@@ -782,19 +927,13 @@ public final class EnkashSandbox implements Service {
             body.set("payload", card);
             return new Answer(200, body.toString());
         }
-        ArrayNode data = JSON.createArrayNode();
+        List<ObjectNode> matching = new ArrayList<>();
         for (ObjectNode card : cardsInOrder) {
             if (belongsTo(card, companyId, cardAccountId)) {
-                data.add(card);
+                matching.add(card);
             }
         }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("code", 0);
-        body.put("message", "Success");
-        ObjectNode payload = body.putObject("payload");
-        payload.put("recordsCount", data.size());
-        payload.set("data", data);
-        return new Answer(200, body.toString());
+        return new Answer(200, CardListing.body(matching, listed));
     }
 
     private static boolean belongsTo(ObjectNode card, String companyId, String cardAccountId) {

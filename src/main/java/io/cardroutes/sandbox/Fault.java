@@ -1,26 +1,58 @@
 package io.cardroutes.sandbox;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
- * A deterministic misbehaviour the sandbox applies to one Create call. Faults are queued with
- * {@link EnkashSandbox#enqueue(Fault...)} and consumed in order, one per Create call that passes the
- * request checks (bearer token, partnerId, content type, encryption, body validation).
+ * A deterministic misbehaviour the sandbox applies to one Create or search call.
+ *
+ * <p>Create faults are queued with {@link EnkashSandbox#enqueue(Fault...)} and consumed in order, one per
+ * Create call that passes the request checks (bearer token, partnerId, content type, encryption, body
+ * validation). Search faults are queued with {@link EnkashSandbox#enqueueSearch(Fault...)} and consumed
+ * the same way by search calls. Each {@link Kind} says which of the two queues it belongs to; a fault
+ * put on the wrong queue is refused. {@link #parse(String)} and {@link #parseSearch(String)} read the
+ * lists the {@code enkash.sandbox.create-faults} / {@code search-faults} properties hold.
  */
 public final class Fault {
 
-    /** What the sandbox does with the call. */
+    /** What the sandbox does with the call, and whether the call is a Create, a search or either. */
     public enum Kind {
-        /** Answer an HTTP status with an EnKash error body; the card is not created. */
-        STATUS,
-        /** HTTP 200 with response_code 1; the card is not created. */
-        BUSINESS_REFUSAL,
+        /** Answer an HTTP status with an EnKash error body (a 5xx "before creating"); no card is created. */
+        STATUS(true, true),
+        /** HTTP 200 with response_code 1 and the message as payload; the card is not created. */
+        BUSINESS_REFUSAL(true, false),
+        /** HTTP 200 with the error envelope (response_code 1, payload null): the call did not do its job. */
+        ERROR_ENVELOPE(true, true),
         /** The card is created, then an error status is answered. */
-        ANSWER_LOST,
+        ANSWER_LOST(true, false),
         /** The card is created, then the (successful) answer is delayed. */
-        STALL,
+        STALL(true, false),
         /** The answer is delayed, the card is not created and 504 is answered. */
-        STALL_BEFORE_CREATE
+        STALL_BEFORE_CREATE(true, false),
+        /** HTTP 200 whose body cannot be read (a Create has created the card). */
+        UNREADABLE_ANSWER(true, true),
+        /** HTTP 200 whose body is the answer cut off part way (a Create has created the card). */
+        TRUNCATED_ANSWER(true, true),
+        /** The card is created, then HTTP 200 with the success answer lacking enKashCardId. */
+        SUCCESS_WITHOUT_CARD_ID(true, false),
+        /** The list answer names fewer cards than its recordsCount. */
+        PARTIAL_LISTING(false, true);
+
+        private final boolean create;
+        private final boolean search;
+
+        Kind(boolean create, boolean search) {
+            this.create = create;
+            this.search = search;
+        }
+
+        public boolean appliesToCreate() {
+            return create;
+        }
+
+        public boolean appliesToSearch() {
+            return search;
+        }
     }
 
     private final Kind kind;
@@ -28,16 +60,25 @@ public final class Fault {
     private final int retryAfterSeconds;
     private final String message;
     private final long millis;
+    private final int listed;
 
     private Fault(Kind kind, int httpStatus, int retryAfterSeconds, String message, long millis) {
+        this(kind, httpStatus, retryAfterSeconds, message, millis, -1);
+    }
+
+    private Fault(Kind kind, int httpStatus, int retryAfterSeconds, String message, long millis, int listed) {
         this.kind = kind;
         this.httpStatus = httpStatus;
         this.retryAfterSeconds = retryAfterSeconds;
         this.message = message;
         this.millis = millis;
+        this.listed = listed;
     }
 
-    /** Answer this HTTP status with an EnKash error body; the card is NOT created. */
+    /**
+     * Answer this HTTP status with an EnKash error body. On Create it happens before creating: a 500
+     * from this fault means NO card (use {@link #answerLost(int)} for a 5xx after the card exists).
+     */
     public static Fault status(int httpStatus) {
         return new Fault(Kind.STATUS, checkStatus(httpStatus), -1, null, 0);
     }
@@ -50,12 +91,20 @@ public final class Fault {
         return new Fault(Kind.STATUS, checkStatus(httpStatus), retryAfterSeconds, null, 0);
     }
 
-    /** HTTP 200 {"response_code":1,"response_message":message,"payload":message}; no card. */
+    /** HTTP 200 {"response_code":1,"response_message":message,"payload":message}; no card. Create only. */
     public static Fault businessRefusal(String message) {
         return new Fault(Kind.BUSINESS_REFUSAL, 200, -1, Objects.requireNonNull(message, "message"), 0);
     }
 
-    /** The card IS created, then this status (e.g. 504, 502, 500) is answered with an error body. */
+    /**
+     * HTTP 200 {"response_code":1,"response_message":message,"payload":null}: on Create no card is made;
+     * on search it means "don't know", not "no card".
+     */
+    public static Fault errorEnvelope(String message) {
+        return new Fault(Kind.ERROR_ENVELOPE, 200, -1, Objects.requireNonNull(message, "message"), 0);
+    }
+
+    /** The card IS created, then this status (e.g. 504, 502, 500) is answered with an error body. Create only. */
     public static Fault answerLost(int httpStatus) {
         return new Fault(Kind.ANSWER_LOST, checkStatus(httpStatus), -1, null, 0);
     }
@@ -65,9 +114,63 @@ public final class Fault {
         return new Fault(Kind.STALL, 200, -1, null, checkMillis(millis));
     }
 
-    /** Waits millis, then does NOT create the card (the client has given up) and answers 504. */
+    /** Waits millis, then does NOT create the card (the client has given up) and answers 504. Create only. */
     public static Fault stallBeforeCreate(long millis) {
         return new Fault(Kind.STALL_BEFORE_CREATE, 504, -1, null, checkMillis(millis));
+    }
+
+    /**
+     * HTTP 200 with a body that cannot be read: with encryption on, a {"request":"..."} envelope
+     * encrypted with another key than the partner's; with encryption off, a body that is not JSON.
+     * On Create the card IS created first.
+     */
+    public static Fault unreadableAnswer() {
+        return new Fault(Kind.UNREADABLE_ANSWER, 200, -1, null, 0);
+    }
+
+    /**
+     * HTTP 200 whose body is the answer (with encryption on: the envelope text) cut off half way, sent
+     * as the whole body with a matching Content-Length. On Create the card IS created first.
+     */
+    public static Fault truncatedAnswer() {
+        return new Fault(Kind.TRUNCATED_ANSWER, 200, -1, null, 0);
+    }
+
+    /** The card IS created, then HTTP 200 {"code":0,"message":"Success","payload":{card without enKashCardId}}. */
+    public static Fault successWithoutCardId() {
+        return new Fault(Kind.SUCCESS_WITHOUT_CARD_ID, 200, -1, null, 0);
+    }
+
+    /**
+     * The list answer keeps recordsCount at the number of matching cards but lists only the first
+     * {@code listed} of them. Search only; a search by enKashCardId answers in full.
+     */
+    public static Fault partialListing(int listed) {
+        if (listed < 0) {
+            throw new IllegalArgumentException("listed must be >= 0");
+        }
+        return new Fault(Kind.PARTIAL_LISTING, 200, -1, null, 0, listed);
+    }
+
+    /**
+     * Create faults from a comma-separated list such as {@code answer-lost:504, unreadable, truncated,
+     * no-card-id, status:500, status:503:2, stall:3000, stall-before-create:3000,
+     * refusal:Insufficient balance, error-envelope:Try later}. Blank text gives no faults.
+     *
+     * @throws IllegalArgumentException naming the first entry that is not a Create fault
+     */
+    public static List<Fault> parse(String list) {
+        return FaultList.parse(list, false);
+    }
+
+    /**
+     * Search faults from a comma-separated list such as {@code error-envelope, partial:1, status:503,
+     * status:503:2, unreadable, truncated}. Blank text gives no faults.
+     *
+     * @throws IllegalArgumentException naming the first entry that is not a search fault
+     */
+    public static List<Fault> parseSearch(String list) {
+        return FaultList.parse(list, true);
     }
 
     public Kind kind() {
@@ -83,7 +186,7 @@ public final class Fault {
         return retryAfterSeconds;
     }
 
-    /** The refusal message of a business refusal, otherwise null. */
+    /** The message of a business refusal or error envelope, otherwise null. */
     public String message() {
         return message;
     }
@@ -91,6 +194,11 @@ public final class Fault {
     /** The delay of a stall, otherwise 0. */
     public long millis() {
         return millis;
+    }
+
+    /** How many cards a partial listing lists, otherwise -1. */
+    public int listed() {
+        return listed;
     }
 
     private static int checkStatus(int httpStatus) {
@@ -112,9 +220,14 @@ public final class Fault {
         return switch (kind) {
             case STATUS -> "Fault.status(" + httpStatus + (retryAfterSeconds >= 0 ? ", " + retryAfterSeconds : "") + ")";
             case BUSINESS_REFUSAL -> "Fault.businessRefusal(" + message + ")";
+            case ERROR_ENVELOPE -> "Fault.errorEnvelope(" + message + ")";
             case ANSWER_LOST -> "Fault.answerLost(" + httpStatus + ")";
             case STALL -> "Fault.stall(" + millis + ")";
             case STALL_BEFORE_CREATE -> "Fault.stallBeforeCreate(" + millis + ")";
+            case UNREADABLE_ANSWER -> "Fault.unreadableAnswer()";
+            case TRUNCATED_ANSWER -> "Fault.truncatedAnswer()";
+            case SUCCESS_WITHOUT_CARD_ID -> "Fault.successWithoutCardId()";
+            case PARTIAL_LISTING -> "Fault.partialListing(" + listed + ")";
         };
     }
 }

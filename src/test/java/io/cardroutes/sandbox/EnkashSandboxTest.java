@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.cardroutes.enkash.PayloadCipher;
 
@@ -573,6 +574,368 @@ class EnkashSandboxTest {
         assertThat(settings.port()).isZero();
     }
 
+    // ------------------------------------------------------------------ create faults: EnKash answers badly
+
+    @Test
+    void a_status_500_fault_answers_before_creating_so_no_card_exists() throws Exception {
+        start();
+        sandbox.enqueue(Fault.status(500));
+
+        HttpResponse<String> answer = create(token(), validCard("9876543210"));
+
+        assertThat(answer.statusCode()).isEqualTo(500);
+        assertThat(JSON.readTree(answer.body()).path("response_code").asInt()).isEqualTo(1);
+        assertThat(sandbox.cards()).isEmpty();
+        assertThat(sandbox.createCallsReceived()).extracting(RecordedCall::status).containsExactly(500);
+    }
+
+    @Test
+    void an_unreadable_answer_creates_the_card_and_answers_200_with_a_body_that_is_not_json() throws Exception {
+        start();
+        sandbox.enqueue(Fault.unreadableAnswer());
+
+        HttpResponse<String> answer = create(token(), validCard("9876543210"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(readable(answer.body(), null)).isFalse();
+        assertThat(sandbox.cardsFor("9876543210")).isEqualTo(1);
+        assertThat(sandbox.createCallsReceived()).extracting(RecordedCall::status).containsExactly(200);
+    }
+
+    @Test
+    void with_encryption_an_unreadable_answer_is_an_envelope_the_partner_key_does_not_open() throws Exception {
+        start(SandboxSettings.defaults().withEncryption(SECRET_KEY));
+        PayloadCipher cipher = new PayloadCipher(SECRET_KEY);
+        sandbox.enqueue(Fault.unreadableAnswer());
+
+        HttpResponse<String> answer = create(token(), cipher.wrap(validCard("9876543210")));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode envelope = JSON.readTree(answer.body());
+        assertThat(envelope.fieldNames()).toIterable().containsExactly("request");
+        assertThat(envelope.path("request").asText()).isBase64();
+        assertThat(readable(answer.body(), cipher)).isFalse();
+        assertThat(sandbox.cardsFor("9876543210")).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "encryption {0}")
+    @ValueSource(booleans = {false, true})
+    void a_truncated_answer_creates_the_card_and_sends_the_answer_cut_short(boolean encryption) throws Exception {
+        start(encryption ? SandboxSettings.defaults().withEncryption(SECRET_KEY) : SandboxSettings.defaults());
+        PayloadCipher cipher = encryption ? new PayloadCipher(SECRET_KEY) : null;
+        sandbox.enqueue(Fault.truncatedAnswer());
+
+        HttpResponse<String> answer = create(token(), encryption ? cipher.wrap(validCard("9876543210"))
+                : validCard("9876543210"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).startsWith(encryption ? "{\"request\":\"" : "{\"code\":0,");
+        assertThat(readable(answer.body(), cipher)).isFalse();
+        assertThat(answer.headers().firstValueAsLong("Content-Length"))
+                .hasValue(answer.body().getBytes(StandardCharsets.UTF_8).length);
+        assertThat(sandbox.cardsFor("9876543210")).isEqualTo(1);
+    }
+
+    @Test
+    void success_without_card_id_creates_the_card_but_its_answer_names_no_id() throws Exception {
+        start();
+        sandbox.enqueue(Fault.successWithoutCardId());
+
+        HttpResponse<String> answer = create(token(), validCard("9876543210"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.path("code").asInt()).isZero();
+        assertThat(body.path("message").asText()).isEqualTo("Success");
+        assertThat(body.path("payload").has("enKashCardId")).isFalse();
+        assertThat(body.path("payload").path("mobile").asText()).isEqualTo("9876543210");
+        assertThat(sandbox.cards()).hasSize(1);
+        assertThat((String) sandbox.cards().get(0).get("enKashCardId")).matches("EKC\\d{12}");
+    }
+
+    @Test
+    void an_error_envelope_on_create_answers_200_with_response_code_1_and_creates_no_card() throws Exception {
+        start();
+        sandbox.enqueue(Fault.errorEnvelope("Try again later"));
+
+        HttpResponse<String> answer = create(token(), validCard("9876543210"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.path("response_code").asInt()).isEqualTo(1);
+        assertThat(body.path("response_message").asText()).isEqualTo("Try again later");
+        assertThat(body.get("payload").isNull()).isTrue();
+        assertThat(sandbox.cards()).isEmpty();
+    }
+
+    @Test
+    void each_queue_refuses_faults_of_the_other_kind_of_call() {
+        start();
+
+        assertThatThrownBy(() -> sandbox.enqueue(Fault.partialListing(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Create fault");
+        assertThatThrownBy(() -> sandbox.enqueueSearch(Fault.answerLost(504)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a search fault");
+        assertThat(sandbox.pendingFaults()).isZero();
+        assertThat(sandbox.pendingSearchFaults()).isZero();
+    }
+
+    // ------------------------------------------------------------------ search faults and page size
+
+    @Test
+    void a_search_error_envelope_answers_200_with_response_code_1_then_the_next_search_lists() throws Exception {
+        start();
+        String token = token();
+        create(token, validCard("9876543210"));
+        sandbox.enqueueSearch(Fault.errorEnvelope("Unable to fetch cards"));
+
+        HttpResponse<String> first = search(token, null);
+        HttpResponse<String> second = search(token, null);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(first.body());
+        assertThat(body.path("response_code").asInt()).isEqualTo(1);
+        assertThat(body.path("response_message").asText()).isEqualTo("Unable to fetch cards");
+        assertThat(body.get("payload").isNull()).isTrue();
+        assertThat(JSON.readTree(second.body()).path("payload").path("recordsCount").asInt()).isEqualTo(1);
+        assertThat(sandbox.pendingSearchFaults()).isZero();
+    }
+
+    @Test
+    void search_status_faults_answer_the_status_with_the_error_body_and_retry_after() throws Exception {
+        start();
+        String token = token();
+        sandbox.enqueueSearch(Fault.status(503, 2), Fault.status(500));
+
+        HttpResponse<String> first = search(token, null);
+        HttpResponse<String> second = search(token, null);
+
+        assertThat(first.statusCode()).isEqualTo(503);
+        assertThat(first.headers().firstValue("Retry-After")).hasValue("2");
+        assertThat(JSON.readTree(first.body()).path("response_message").asText()).isEqualTo("Service Unavailable");
+        assertThat(second.statusCode()).isEqualTo(500);
+        assertThat(JSON.readTree(second.body()).path("response_code").asInt()).isEqualTo(1);
+        assertThat(search(token, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_partial_listing_counts_every_card_but_lists_only_the_first_ones() throws Exception {
+        start();
+        String token = token();
+        create(token, validCard("9876543210"));
+        create(token, validCard("9876543211"));
+        create(token, validCard("9876543212"));
+        sandbox.enqueueSearch(Fault.partialListing(1));
+
+        JsonNode payload = JSON.readTree(search(token, null).body()).path("payload");
+
+        assertThat(payload.path("recordsCount").asInt()).isEqualTo(3);
+        assertThat(mobiles(payload)).containsExactly("9876543210");
+        assertThat(mobiles(JSON.readTree(search(token, null).body()).path("payload"))).hasSize(3);
+    }
+
+    @Test
+    void a_search_page_size_lists_at_most_that_many_cards_with_the_full_records_count() throws Exception {
+        start(SandboxSettings.defaults().withSearchPageSize(2));
+        String token = token();
+        for (int i = 0; i < 5; i++) {
+            create(token, validCard("987654321" + i));
+        }
+        sandbox.enqueueSearch(Fault.partialListing(1));
+
+        JsonNode partial = JSON.readTree(search(token, null).body()).path("payload");
+        JsonNode paged = JSON.readTree(search(token, null).body()).path("payload");
+
+        assertThat(partial.path("recordsCount").asInt()).isEqualTo(5);
+        assertThat(mobiles(partial)).containsExactly("9876543210");
+        assertThat(paged.path("recordsCount").asInt()).isEqualTo(5);
+        assertThat(mobiles(paged)).containsExactly("9876543210", "9876543211");
+    }
+
+    @Test
+    void an_unreadable_search_answer_is_not_json_without_encryption() throws Exception {
+        start();
+        String token = token();
+        sandbox.enqueueSearch(Fault.unreadableAnswer());
+
+        HttpResponse<String> answer = search(token, null);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(readable(answer.body(), null)).isFalse();
+    }
+
+    @Test
+    void with_encryption_an_unreadable_search_answer_does_not_decrypt() throws Exception {
+        start(SandboxSettings.defaults().withEncryption(SECRET_KEY));
+        PayloadCipher cipher = new PayloadCipher(SECRET_KEY);
+        String token = token();
+        sandbox.enqueueSearch(Fault.unreadableAnswer(), Fault.truncatedAnswer());
+
+        HttpResponse<String> unreadable = search(token, cipher);
+        HttpResponse<String> truncated = search(token, cipher);
+
+        assertThat(unreadable.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(unreadable.body()).path("request").asText()).isBase64();
+        assertThat(readable(unreadable.body(), cipher)).isFalse();
+        assertThat(truncated.statusCode()).isEqualTo(200);
+        assertThat(readable(truncated.body(), cipher)).isFalse();
+        assertThat(readable(search(token, cipher).body(), cipher)).isTrue();
+    }
+
+    @Test
+    void search_faults_are_not_spent_on_requests_that_fail_the_checks() throws Exception {
+        start();
+        String token = token();
+        sandbox.enqueueSearch(Fault.status(503));
+
+        assertThat(post(SandboxPaths.SEARCH, "made-up", settings.partnerId(), "{\"companyId\":\"COMP-1\","
+                + "\"cardAccountId\":\"ACC-1\"}").statusCode()).isEqualTo(401);
+        assertThat(post(SandboxPaths.SEARCH, token, settings.partnerId(), "{\"companyId\":\"COMP-1\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(sandbox.pendingSearchFaults()).isEqualTo(1);
+        assertThat(search(token, null).statusCode()).isEqualTo(503);
+        assertThat(sandbox.pendingSearchFaults()).isZero();
+    }
+
+    // ------------------------------------------------------------------ cards from before
+
+    @Test
+    void a_seeded_card_is_listed_with_its_old_created_date_but_is_no_create_call() throws Exception {
+        start();
+        Instant issued = Instant.parse("2024-06-01T08:00:00Z");
+        String seededId = sandbox.seedCard(Map.of("companyId", "COMP-1", "cardAccountId", "ACC-1",
+                "firstName", "Asha", "lastName", "Rao", "mobile", "9876543210", "email", "asha@example.com"), issued);
+        String token = token();
+        create(token, validCard("9876543210"));
+
+        JsonNode data = JSON.readTree(search(token, null).body()).path("payload").path("data");
+
+        assertThat(seededId).matches("EKC\\d{12}");
+        assertThat(data).hasSize(2);
+        assertThat(data.get(0).path("enKashCardId").asText()).isEqualTo(seededId);
+        assertThat(data.get(0).path("createdDate").asText()).isEqualTo("2024-06-01T08:00:00Z");
+        assertThat(data.get(0).path("cardStatus").path("name").asText()).isEqualTo("L");
+        assertThat(data.get(0).path("kycStatus").asText()).isEqualTo("MIN_KYC_PENDING");
+        assertThat(data.get(0).path("maskedNumber").asText()).matches("X{12}\\d{4}");
+        assertThat(data.get(1).path("createdDate").asText()).startsWith("2025-01-01T10:00");
+        assertThat(sandbox.cards()).hasSize(2);
+        assertThat(sandbox.cardsFor("9876543210")).isEqualTo(2);
+        assertThat(sandbox.cardsCreatedFor("9876543210")).isEqualTo(1);
+        assertThat(sandbox.createCalls()).isEqualTo(1);
+        assertThat(sandbox.createCallsReceived()).hasSize(1);
+    }
+
+    @Test
+    void a_seeded_card_must_pass_the_rules_a_created_card_passes() {
+        start();
+
+        assertThatThrownBy(() -> sandbox.seedCard(Map.of("companyId", "COMP-1", "mobile", "12345"),
+                Instant.parse("2024-06-01T08:00:00Z")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cardAccountId is required").hasMessageContaining("Invalid mobile");
+        assertThat(sandbox.cards()).isEmpty();
+    }
+
+    @Test
+    void existing_card_mobiles_hold_a_card_from_a_day_before_start_again_after_reset() throws Exception {
+        start(SandboxSettings.defaults().withExistingCards("COMP-1", "ACC-1", Set.of("9876543210")));
+
+        JsonNode listed = JSON.readTree(search(token(), null).body()).path("payload");
+        sandbox.reset();
+
+        assertThat(listed.path("recordsCount").asInt()).isEqualTo(1);
+        assertThat(listed.path("data").get(0).path("mobile").asText()).isEqualTo("9876543210");
+        assertThat(listed.path("data").get(0).path("createdDate").asText()).isEqualTo("2024-12-31T10:00:00Z");
+        assertThat(sandbox.cardsFor("9876543210")).isEqualTo(1);
+        assertThat(sandbox.cardsCreatedFor("9876543210")).isZero();
+        assertThat(sandbox.createCalls()).isZero();
+    }
+
+    @Test
+    void configured_faults_are_queued_at_start_and_again_on_reset() throws Exception {
+        start(SandboxSettings.defaults().withCreateFaults(Fault.parse("status:503, answer-lost:504"))
+                .withSearchFaults(Fault.parseSearch("error-envelope")));
+        String token = token();
+
+        assertThat(create(token, validCard("9876543210")).statusCode()).isEqualTo(503);
+        assertThat(create(token, validCard("9876543210")).statusCode()).isEqualTo(504);
+        assertThat(create(token, validCard("9876543210")).statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(search(token, null).body()).path("response_code").asInt()).isEqualTo(1);
+        assertThat(sandbox.cardsCreatedFor("9876543210")).isEqualTo(2);
+        sandbox.reset();
+        assertThat(sandbox.pendingFaults()).isEqualTo(2);
+        assertThat(sandbox.pendingSearchFaults()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ fault lists (the properties' syntax)
+
+    @Test
+    void parses_every_create_fault_entry() {
+        List<Fault> faults = Fault.parse("answer-lost:504, unreadable, truncated, no-card-id, status:500, "
+                + "status:503:2, stall:3000, stall-before-create:100, refusal:Insufficient balance, error-envelope");
+
+        assertThat(faults).extracting(Fault::toString).containsExactly("Fault.answerLost(504)",
+                "Fault.unreadableAnswer()", "Fault.truncatedAnswer()", "Fault.successWithoutCardId()",
+                "Fault.status(500)", "Fault.status(503, 2)", "Fault.stall(3000)", "Fault.stallBeforeCreate(100)",
+                "Fault.businessRefusal(Insufficient balance)", "Fault.errorEnvelope(Unable to process the request)");
+        assertThat(Fault.parse("  ")).isEmpty();
+        assertThat(Fault.parse(null)).isEmpty();
+    }
+
+    @Test
+    void parses_every_search_fault_entry() {
+        List<Fault> faults = Fault.parseSearch("error-envelope:Try later, partial:1, status:503, status:429:4, "
+                + "unreadable, truncated");
+
+        assertThat(faults).extracting(Fault::toString).containsExactly("Fault.errorEnvelope(Try later)",
+                "Fault.partialListing(1)", "Fault.status(503)", "Fault.status(429, 4)", "Fault.unreadableAnswer()",
+                "Fault.truncatedAnswer()");
+        assertThat(faults.get(1).listed()).isEqualTo(1);
+    }
+
+    static Stream<Arguments> badFaultLists() {
+        return Stream.of(
+                Arguments.of(false, "status:503, statu:500", "'statu:500'"),
+                Arguments.of(false, "status:abc", "'status:abc'"),
+                Arguments.of(false, "status:700", "'status:700'"),
+                Arguments.of(false, "answer-lost", "'answer-lost'"),
+                Arguments.of(false, "unreadable:1", "'unreadable:1'"),
+                Arguments.of(false, "refusal", "'refusal'"),
+                Arguments.of(false, "partial:1", "not a Create fault"),
+                Arguments.of(true, "answer-lost:504", "not a search fault"),
+                Arguments.of(true, "partial:-1", "'partial:-1'"),
+                Arguments.of(true, "no-card-id", "'no-card-id'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badFaultLists")
+    void refuses_a_bad_fault_entry_naming_it(boolean search, String list, String named) {
+        assertThatThrownBy(() -> {
+            if (search) {
+                Fault.parseSearch(list);
+            } else {
+                Fault.parse(list);
+            }
+        }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(named).hasMessageContaining("expected");
+    }
+
+    @Test
+    void settings_refuse_a_negative_page_size_faults_of_the_wrong_call_and_cards_without_an_account() {
+        SandboxSettings defaults = SandboxSettings.defaults();
+
+        assertThat(defaults.searchPageSize()).isZero();
+        assertThat(defaults.createFaults()).isEmpty();
+        assertThatThrownBy(() -> defaults.withSearchPageSize(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> defaults.withCreateFaults(List.of(Fault.partialListing(1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> defaults.withSearchFaults(List.of(Fault.stall(1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> defaults.withExistingCards("", "ACC-1", Set.of("9876543210")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(defaults.withEncryption(SECRET_KEY).withSearchPageSize(3).toString())
+                .doesNotContain(SECRET_KEY).doesNotContain(defaults.clientSecret()).contains("searchPageSize=3");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static final class SandboxPaths {
@@ -638,6 +1001,27 @@ class EnkashSandboxTest {
 
     private HttpResponse<String> post(String path, String token, String partnerId, String body) throws Exception {
         return http.send(request(path, token, partnerId, body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> search(String token, PayloadCipher cipher) throws Exception {
+        String body = "{\"companyId\":\"COMP-1\",\"cardAccountId\":\"ACC-1\"}";
+        return post(SandboxPaths.SEARCH, token, settings.partnerId(), cipher == null ? body : cipher.wrap(body));
+    }
+
+    private static List<String> mobiles(JsonNode payload) {
+        List<String> mobiles = new ArrayList<>();
+        payload.path("data").forEach(card -> mobiles.add(card.path("mobile").asText()));
+        return mobiles;
+    }
+
+    /** Whether a client could read the answer: an object, after unwrapping when there is a cipher. */
+    private static boolean readable(String body, PayloadCipher cipher) {
+        try {
+            JsonNode node = JSON.readTree(cipher == null ? body : cipher.unwrap(body));
+            return node != null && node.isObject() && (cipher == null || !node.has("request"));
+        } catch (IllegalStateException | java.io.IOException unreadable) {
+            return false;
+        }
     }
 
     private static String enc(String value) {
