@@ -739,6 +739,9 @@ public final class EnkashSandbox implements Service {
             case STALL_BEFORE_CREATE:
                 Thread.sleep(fault.millis());
                 return new Answer(504, errorBody(reason(504)));
+            case SLOW_CREATE:
+                Thread.sleep(fault.millis());
+                return success(createCard(body));
             default:
                 throw new IllegalStateException("not a Create fault: " + fault);
         }

@@ -29,6 +29,8 @@ public final class Fault {
         STALL(true, false),
         /** The answer is delayed, the card is not created and 504 is answered. */
         STALL_BEFORE_CREATE(true, false),
+        /** EnKash is slow: the card is created only after the delay, then the success answer is sent. */
+        SLOW_CREATE(true, false),
         /** HTTP 200 whose body cannot be read (a Create has created the card). */
         UNREADABLE_ANSWER(true, true),
         /** HTTP 200 whose body is the answer cut off part way (a Create has created the card). */
@@ -117,6 +119,14 @@ public final class Fault {
     /** Waits millis, then does NOT create the card (the client has given up) and answers 504. Create only. */
     public static Fault stallBeforeCreate(long millis) {
         return new Fault(Kind.STALL_BEFORE_CREATE, 504, -1, null, checkMillis(millis));
+    }
+
+    /**
+     * Creates the card only after millis (EnKash still working when a client's read timeout fires), then
+     * answers success: a search made before then finds nothing, one made after finds the card.
+     */
+    public static Fault slowCreate(long millis) {
+        return new Fault(Kind.SLOW_CREATE, 200, -1, null, checkMillis(millis));
     }
 
     /**
@@ -224,6 +234,7 @@ public final class Fault {
             case ANSWER_LOST -> "Fault.answerLost(" + httpStatus + ")";
             case STALL -> "Fault.stall(" + millis + ")";
             case STALL_BEFORE_CREATE -> "Fault.stallBeforeCreate(" + millis + ")";
+            case SLOW_CREATE -> "Fault.slowCreate(" + millis + ")";
             case UNREADABLE_ANSWER -> "Fault.unreadableAnswer()";
             case TRUNCATED_ANSWER -> "Fault.truncatedAnswer()";
             case SUCCESS_WITHOUT_CARD_ID -> "Fault.successWithoutCardId()";

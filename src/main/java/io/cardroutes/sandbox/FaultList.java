@@ -12,7 +12,7 @@ import java.util.Locale;
 final class FaultList {
 
     static final String CREATE_SYNTAX = "answer-lost:<status>, unreadable, truncated, no-card-id, status:<status>, "
-            + "status:<status>:<retry-after-s>, stall:<ms>, stall-before-create:<ms>, refusal:<message>, "
+            + "status:<status>:<retry-after-s>, stall:<ms>, stall-before-create:<ms>, slow-create:<ms>, refusal:<message>, "
             + "error-envelope[:<message>]";
     static final String SEARCH_SYNTAX = "error-envelope[:<message>], partial:<listed>, status:<status>, "
             + "status:<status>:<retry-after-s>, unreadable, truncated";
@@ -54,6 +54,7 @@ final class FaultList {
             case "answer-lost" -> Fault.answerLost(number(argument, "status"));
             case "stall" -> Fault.stall(number(argument, "milliseconds"));
             case "stall-before-create" -> Fault.stallBeforeCreate(number(argument, "milliseconds"));
+            case "slow-create" -> Fault.slowCreate(number(argument, "milliseconds"));
             case "partial" -> Fault.partialListing(number(argument, "number of cards listed"));
             case "refusal" -> Fault.businessRefusal(message(argument, null));
             case "error-envelope" -> Fault.errorEnvelope(message(argument, DEFAULT_ERROR_MESSAGE));
