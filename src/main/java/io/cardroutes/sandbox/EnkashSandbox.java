@@ -237,7 +237,7 @@ public final class EnkashSandbox implements Service {
 
     /**
      * Stores a card as if EnKash had issued it earlier (by hand, for another programme): the shape of a
-     * created card with this {@code createdDate}, listed by search and counted by {@link #cards()} and
+     * created card with this {@code createdDate} (none when null), listed by search and counted by {@link #cards()} and
      * {@link #cardsFor(String)}, but not by {@link #createCalls()}, {@link #createCallsReceived()} or
      * {@link #cardsCreatedFor(String)}.
      *
@@ -246,7 +246,6 @@ public final class EnkashSandbox implements Service {
      * @return the card's enKashCardId
      */
     public String seedCard(Map<String, Object> fields, Instant createdDate) {
-        Objects.requireNonNull(createdDate, "createdDate");
         ObjectNode request = JSON.valueToTree(Objects.requireNonNull(fields, "fields"));
         String invalid = validateCreate(request);
         if (invalid != null) {
@@ -818,7 +817,9 @@ public final class EnkashSandbox implements Service {
         }
         JsonNode physical = request.get("physicalCard");
         card.set("physicalCard", physical == null || physical.isNull() ? BooleanNode.FALSE : physical.deepCopy());
-        card.put("createdDate", createdDate.truncatedTo(ChronoUnit.MILLIS).toString());
+        if (createdDate != null) { // a seeded card may come without one, as EnKash's docs do not promise it
+            card.put("createdDate", createdDate.truncatedTo(ChronoUnit.MILLIS).toString());
+        }
         // publish: by id first, so a search that sees the card in order also finds it by id
         cardsById.put(id, card);
         cardsInOrder.add(card);

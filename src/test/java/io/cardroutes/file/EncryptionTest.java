@@ -42,4 +42,21 @@ class EncryptionTest {
         assertThat(received.get("firstName").asText()).isEqualTo("Kiran");
         assertThat(sandbox.createCallsReceived().get(0).status()).isEqualTo(200);
     }
+
+    @Test
+    void an_answer_that_does_not_decrypt_after_the_card_was_made_is_settled_as_created_not_failed() throws Exception {
+        EnkashSandbox sandbox = bundle.freshSandbox();
+        sandbox.enqueue(io.cardroutes.sandbox.Fault.unreadableAnswer(), io.cardroutes.sandbox.Fault.truncatedAnswer());
+        bundle.drop("sealed.json", """
+                [{"requestId":"ENC-2","firstName":"Latha","mobile":"9876500302","email":"latha@example.com"},
+                 {"requestId":"ENC-3","firstName":"Mohan","mobile":"9876500303","email":"mohan@example.com"}]""");
+
+        JsonNode results = bundle.awaitResults("sealed.json");
+
+        assertThat(results).extracting(n -> n.get("status").asText()).containsOnly("CREATED");
+        assertThat(sandbox.createCalls()).as("never sent twice").isEqualTo(2);
+        assertThat(sandbox.cardsCreatedFor("9876500302")).isEqualTo(1);
+        assertThat(sandbox.cardsCreatedFor("9876500303")).isEqualTo(1);
+        assertThat(bundle.row("ENC-2").get("reconciled")).isEqualTo(true);
+    }
 }

@@ -33,8 +33,10 @@ class NeedsReviewAlertTest {
                 "app.alert.smtp.password", "alert-pass"))) {
             EnkashSandbox sandbox = bundle.freshSandbox();
             String person = "\"firstName\":\"Uma\",\"mobile\":\"9876501501\",\"email\":\"uma@example.com\"";
-            bundle.drop("pair.json", "[{\"requestId\":\"MAIL-1\"," + person + "},{\"requestId\":\"MAIL-2\"," + person + "}]");
-            bundle.awaitResults("pair.json");
+            // a card issued by hand while the request is in flight, and the request's own whose answer is lost
+            sandbox.seedCard(Map.of("companyId", "SANDBOX-COMPANY", "cardAccountId", "SANDBOX-ACCOUNT",
+                    "firstName", "Uma", "mobile", "9876501501", "email", "uma@example.com"),
+                    java.time.Instant.now().plusSeconds(1));
             sandbox.enqueue(Fault.answerLost(502));
             bundle.drop("third.json", "{\"requestId\":\"MAIL-3\"," + person + "}");
             assertThat(bundle.awaitResults("third.json").get(0).get("status").asText()).isEqualTo("NEEDS_REVIEW");
