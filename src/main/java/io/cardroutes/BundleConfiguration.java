@@ -26,6 +26,7 @@ import io.cardroutes.persistence.GroupCommit;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
+import io.cardroutes.pipeline.SourceDigest;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
 import io.cardroutes.sandbox.SandboxSettings;
@@ -90,6 +91,7 @@ public class BundleConfiguration implements CamelConfiguration {
                 settings.text("enkash.card-account-id", "")));
         registry.bind("outcomes", new Outcomes());
         registry.bind("inboxFiles", new InboxFiles());
+        registry.bind("sourceDigest", new SourceDigest());
         GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"),
                 Duration.ofMillis(settings.longValue("app.db.write-timeout-ms")));
         addService(context, writes);

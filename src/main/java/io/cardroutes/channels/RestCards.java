@@ -16,6 +16,7 @@ import io.cardroutes.persistence.CardRequestEntity;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
 import io.cardroutes.pipeline.CardStatus;
+import io.cardroutes.pipeline.RequestIdConflictException;
 import io.cardroutes.pipeline.InvalidRequestException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -75,6 +76,13 @@ public class RestCards {
         } else if ("CREATED".equals(status)) {
             Problems.json(exchange, 201, outcome);
             exchange.getMessage().setHeader("Location", location(outcome.requestId()));
+        } else if (caught instanceof RequestIdConflictException conflict) {
+            // IETF Idempotency-Key draft: the key reused with another payload is 422
+            Map<String, Object> problem = Problems.problem("idempotency-key-reused",
+                    "The Idempotency-Key (requestId) was already used for a different request", 422,
+                    conflict.getMessage());
+            problem.put("idempotencyKey", conflict.requestId());
+            Problems.problem(exchange, withOutcome(problem, outcome));
         } else if ("REJECTED".equals(status)) {
             boolean invalid = fieldProblems != null && !fieldProblems.isEmpty();
             Map<String, Object> problem = invalid

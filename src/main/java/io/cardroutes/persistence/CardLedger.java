@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
 import io.cardroutes.pipeline.CardStatus;
+import io.cardroutes.pipeline.RequestIdConflictException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import org.apache.camel.Exchange;
@@ -36,6 +37,9 @@ public class CardLedger {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(CardLedger.class);
+
+    /** Internal: the exchange's request conflicts with the stored one under its id, whose row stays as it is. */
+    private static final String CONFLICT = "cardRequestIdConflict";
 
     /** Internal: the signal that wakes this request's in-process duplicates once its outcome is recorded. */
     private static final String SETTLED_SIGNAL = "cardSettledSignal";
@@ -80,6 +84,7 @@ public class CardLedger {
         @SuppressWarnings("unchecked")
         Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
         String requestJson = requestJson(exchange, request);
+        String hash = exchange.getProperty(CardExchange.REQUEST_HASH, String.class);
         Instant now = now();
         CompletableFuture<Void> signal = new CompletableFuture<>();
         CardRequestEntity found;
@@ -104,9 +109,10 @@ public class CardLedger {
                     row.setCompanyId(text(request.get("companyId")));
                     row.setCardAccountId(text(request.get("cardAccountId")));
                     row.setRequestJson(requestJson);
+                    row.setRequestHash(hash);
                     row.setUpdatedAt(now);
                     session.insert(row);
-                } else if (reclaim(session, row, channel, source, request, requestJson, now) != 1) {
+                } else if (reclaim(session, row, channel, source, request, requestJson, hash, now) != 1) {
                     // another taker re-claimed the FAILED/REJECTED row between our read and our write
                     throw new PersistenceException("request " + requestId + " was claimed meanwhile");
                 }
@@ -123,6 +129,7 @@ public class CardLedger {
             if (row == null) {
                 throw raced;
             }
+            refuseOtherContent(exchange, row, hash);
             return replay(exchange, row);
         } catch (RuntimeException unknown) {
             settle(requestId, signal); // a timed-out or lost write: no duplicate here may wait for it
@@ -133,6 +140,7 @@ public class CardLedger {
             return null;
         }
         settle(requestId, signal);
+        refuseOtherContent(exchange, found, hash);
         if (adoptable(found)) {
             return adopt(exchange, found) ? null : replay(exchange, settled(find(requestId)));
         }
@@ -141,17 +149,30 @@ public class CardLedger {
 
     /** Claims a FAILED or REJECTED row again: a compare-and-set on the status it was read with. */
     private int reclaim(StatelessSession session, CardRequestEntity row, String channel, String source,
-            Map<String, Object> request, String requestJson, Instant now) {
+            Map<String, Object> request, String requestJson, String hash, Instant now) {
         return session.createMutationQuery("update CardRequestEntity r set r.status = :sending, r.owner = :me, "
                         + "r.leaseUntil = :lease, r.claimedAt = :now, r.channel = :channel, r.source = :source, "
-                        + "r.companyId = :company, r.cardAccountId = :account, r.requestJson = :json, r.error = null, "
+                        + "r.companyId = :company, r.cardAccountId = :account, r.requestJson = :json, r.requestHash = :hash, "
+                        + "r.error = null, "
                         + "r.updatedAt = :now where r.requestId = :id and r.status = :old and r.updatedAt = :oldUpdated")
                 .setParameter("sending", CardStatus.SENDING.name()).setParameter("me", instance)
                 .setParameter("lease", now.plus(lease)).setParameter("now", now).setParameter("channel", channel)
                 .setParameter("source", source).setParameter("company", text(request.get("companyId")))
                 .setParameter("account", text(request.get("cardAccountId"))).setParameter("json", requestJson)
-                .setParameter("id", row.getRequestId()).setParameter("old", row.getStatus())
+                .setParameter("hash", hash).setParameter("id", row.getRequestId()).setParameter("old", row.getStatus())
                 .setParameter("oldUpdated", row.getUpdatedAt()).executeUpdate();
+    }
+
+    /**
+     * The same requestId with other content than the stored request's (created, in flight or waiting
+     * for a person) is refused: a replay would tell the second person of the first one's card. Rows
+     * stored before fingerprints existed, and requests without one, are not compared.
+     */
+    private static void refuseOtherContent(Exchange exchange, CardRequestEntity row, String hash) {
+        if (hash != null && row.getRequestHash() != null && !hash.equals(row.getRequestHash())) {
+            exchange.setProperty(CONFLICT, true);
+            throw new RequestIdConflictException(row.getRequestId());
+        }
     }
 
     /**
@@ -473,7 +494,7 @@ public class CardLedger {
         CardOutcome outcome = exchange.getProperty(CardExchange.OUTCOME, CardOutcome.class);
         Instant now = now();
         List<Object> rows = new ArrayList<>(2);
-        if (!outcome.replay()) {
+        if (!outcome.replay() && !exchange.getProperty(CONFLICT, false, Boolean.class)) {
             @SuppressWarnings("unchecked")
             Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
             CardRequestEntity row = new CardRequestEntity();
@@ -485,6 +506,7 @@ public class CardLedger {
                 row.setCompanyId(text(request.get("companyId")));
                 row.setCardAccountId(text(request.get("cardAccountId")));
                 row.setRequestJson(requestJson(exchange, request));
+                row.setRequestHash(exchange.getProperty(CardExchange.REQUEST_HASH, String.class));
             }
             row.setEnkashCardId(outcome.enKashCardId());
             row.setMaskedNumber(outcome.maskedNumber());

@@ -24,6 +24,8 @@ public class CardRequestEntity {
     private String cardAccountId;
     @Column(name = "request_json", length = 20000)
     private String requestJson;
+    @Column(name = "request_hash", length = 64)
+    private String requestHash;
     @Column(name = "enkash_card_id")
     private String enkashCardId;
     @Column(name = "masked_number")
@@ -63,6 +65,8 @@ public class CardRequestEntity {
     public void setCardAccountId(String cardAccountId) { this.cardAccountId = cardAccountId; }
     public String getRequestJson() { return requestJson; }
     public void setRequestJson(String requestJson) { this.requestJson = requestJson; }
+    public String getRequestHash() { return requestHash; }
+    public void setRequestHash(String requestHash) { this.requestHash = requestHash; }
     public String getEnkashCardId() { return enkashCardId; }
     public void setEnkashCardId(String enkashCardId) { this.enkashCardId = enkashCardId; }
     public String getMaskedNumber() { return maskedNumber; }

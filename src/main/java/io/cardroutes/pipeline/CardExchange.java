@@ -34,6 +34,10 @@ public final class CardExchange {
     public static final String SEND_UNSETTLED = "cardSendUnsettled";
     /** When the request's current claim was taken, just before its first send: cards made earlier are not its own. */
     public static final String SENT_AFTER = "cardSentAfter";
+    /** SHA-256 of the canonical request without its requestId: the same id with other content is a conflict. */
+    public static final String REQUEST_HASH = "cardRequestHash";
+    /** Fingerprint of the input file's bytes, for the default requestIds of its records. */
+    public static final String SOURCE_DIGEST = "cardSourceDigest";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
 

@@ -13,7 +13,8 @@ import org.apache.camel.Exchange;
  * Turns one raw record (a JSON object or a CSV row) into the canonical request: EnKash's Create
  * fields plus requestId. Trims text, treats empty cells as absent, reads "true"/"false" in the
  * boolean columns, applies the configured companyId/cardAccountId, and gives a request without
- * requestId a deterministic one (source and record number) so a re-dropped file is recognised.
+ * requestId a deterministic one (source, its content's digest when a file, and record number) so a
+ * re-dropped file is recognised and another file of the same name is not.
  * Whether the result is valid is the JSON Schema's call, not this class's.
  */
 public class RequestNormalizer {
@@ -21,6 +22,8 @@ public class RequestNormalizer {
     public static final String REQUEST_ID = "requestId";
     static final Set<String> BOOLEAN_FIELDS = Set.of("physicalCard", "physicalDeliveryAddressFlag");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper SORTED = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final String defaultCompanyId;
     private final String defaultCardAccountId;
@@ -35,7 +38,8 @@ public class RequestNormalizer {
         Object body = exchange.getMessage().getBody();
         int seq = exchange.getProperty(CardExchange.SEQ, 0, Integer.class);
         String source = exchange.getProperty(CardExchange.SOURCE, "request", String.class);
-        String fallbackId = source + "#" + (seq + 1);
+        String digest = exchange.getProperty(CardExchange.SOURCE_DIGEST, String.class);
+        String fallbackId = source + (digest == null ? "" : "@" + digest) + "#" + (seq + 1);
         if (!(body instanceof Map<?, ?> raw)) {
             exchange.setProperty(CardExchange.REQUEST_ID, fallbackId);
             throw new InvalidRequestException("record " + (seq + 1) + " is not a JSON object");
@@ -48,7 +52,24 @@ public class RequestNormalizer {
         exchange.setProperty(CardExchange.REQUEST, request);
         String json = JSON.writeValueAsString(request);
         exchange.setProperty(CardExchange.REQUEST_JSON, json);
+        exchange.setProperty(CardExchange.REQUEST_HASH, fingerprint(request));
         exchange.getMessage().setBody(json);
+    }
+
+    /**
+     * SHA-256 of the request without its requestId, keys sorted: the same request in another order or
+     * through another channel has the same fingerprint, a request with any other value has another.
+     */
+    static String fingerprint(Map<String, Object> request) throws JsonProcessingException {
+        Map<String, Object> content = new java.util.TreeMap<>(request);
+        content.remove(REQUEST_ID);
+        byte[] canonical = SORTED.writeValueAsBytes(content);
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The Create body EnKash receives: the canonical request less our requestId. */

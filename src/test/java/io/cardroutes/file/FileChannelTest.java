@@ -131,9 +131,51 @@ class FileChannelTest {
         bundle.drop("noid.csv", csv);
         JsonNode second = bundle.awaitResults("noid.csv");
 
-        assertThat(first).extracting(n -> n.get("requestId").asText()).containsExactly("noid.csv#1", "noid.csv#2");
+        assertThat(first).extracting(n -> n.get("requestId").asText())
+                .allMatch(id -> id.matches("noid\\.csv@[0-9a-f]{12}#[12]"))
+                .extracting(id -> id.substring(id.indexOf('#'))).containsExactly("#1", "#2");
+        assertThat(second).extracting(n -> n.get("requestId").asText())
+                .containsExactlyElementsOf(first.findValuesAsText("requestId"));
         assertThat(second).extracting(n -> n.get("replay").asBoolean()).containsExactly(true, true);
         assertThat(sandbox.cards()).hasSize(2);
+    }
+
+    @Test
+    void tomorrow_s_file_under_the_same_name_without_request_ids_is_new_work_not_a_replay() throws Exception {
+        bundle.drop("daily.csv", "firstName,mobile
+Monday,9876500013
+");
+        JsonNode monday = bundle.awaitResults("daily.csv");
+        bundle.drop("daily.csv", "firstName,mobile
+Tuesday,9876500014
+");
+        JsonNode tuesday = bundle.awaitResults("daily.csv");
+
+        assertThat(tuesday.get(0).get("status").asText()).isEqualTo("CREATED");
+        assertThat(tuesday.get(0).get("replay").asBoolean()).isFalse();
+        assertThat(tuesday.get(0).get("requestId").asText()).isNotEqualTo(monday.get(0).get("requestId").asText());
+        assertThat(sandbox.cardsFor("9876500014")).isEqualTo(1);
+    }
+
+    @Test
+    void the_same_request_id_with_other_content_is_rejected_and_the_first_request_keeps_its_card() throws Exception {
+        bundle.drop("first.json", """
+                {"requestId":"SAME-ID","firstName":"Asha","mobile":"9876500015"}""");
+        JsonNode first = bundle.awaitResults("first.json").get(0);
+        bundle.drop("other.json", """
+                {"requestId":"SAME-ID","firstName":"Bala","mobile":"9876500016"}""");
+        JsonNode other = bundle.awaitResults("other.json").get(0);
+        bundle.drop("again.json", """
+                {"mobile":"9876500015","firstName":"Asha","requestId":"SAME-ID"}""");
+        JsonNode again = bundle.awaitResults("again.json").get(0);
+
+        assertThat(other.get("status").asText()).isEqualTo("REJECTED");
+        assertThat(other.get("error").asText()).contains("SAME-ID").contains("different request");
+        assertThat(sandbox.cardsFor("9876500016")).isZero();
+        assertThat(again.get("replay").asBoolean()).as("the same request again, fields in another order").isTrue();
+        assertThat(again.get("enKashCardId").asText()).isEqualTo(first.get("enKashCardId").asText());
+        assertThat(bundle.row("SAME-ID").get("status")).isEqualTo("CREATED");
+        assertThat(sandbox.createCalls()).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,39 @@
+package io.cardroutes.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.apache.camel.component.file.GenericFile;
+
+/**
+ * The fingerprint of an input file's bytes, part of the default requestId of its records
+ * ({@code <file name>@<digest>#<record number>}): the same file dropped again is a replay of the
+ * same requests, and a different file under the same name (tomorrow's {@code cards.csv}) is new.
+ */
+public class SourceDigest {
+
+    /** Hex characters of SHA-256 kept: 12 (48 bits) tell a partner's files apart. */
+    static final int LENGTH = 12;
+
+    /** Reads the file once, as a stream, whatever its size. */
+    public String of(GenericFile<?> file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(Path.of(file.getAbsoluteFilePath()))) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, LENGTH);
+    }
+}
