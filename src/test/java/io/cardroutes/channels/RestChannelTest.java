@@ -111,6 +111,29 @@ class RestChannelTest {
     }
 
     @Test
+    void the_same_idempotency_key_with_another_request_answers_422_naming_the_key_and_makes_no_card()
+            throws Exception {
+        String mobile = mobile();
+        String other = mobile();
+        String key = "REST-" + UUID.randomUUID();
+        JsonNode first = JSON.readTree(post("/cards", request(mobile), "Idempotency-Key", key).body());
+
+        HttpResponse<String> reused = post("/cards", request(other), "Idempotency-Key", key);
+
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(reused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(reused.body());
+        assertThat(problem.get("type").asText()).endsWith("idempotency-key-reused");
+        assertThat(problem.get("idempotencyKey").asText()).isEqualTo(key);
+        assertThat(problem.path("enKashCardId").isMissingNode() || problem.path("enKashCardId").isNull()).isTrue();
+        assertThat(sandbox.cardsFor(other)).isZero();
+        assertThat(sandbox.createCalls()).isEqualTo(1);
+        JsonNode stored = JSON.readTree(get("/cards/" + key, KEY).body());
+        assertThat(stored.get("enKashCardId").asText()).isEqualTo(first.get("enKashCardId").asText());
+    }
+
+    @Test
     void a_request_id_in_the_body_works_like_the_key_and_without_either_a_new_id_is_made() throws Exception {
         String mobile = mobile();
         String requestId = "REST-BODY-" + UUID.randomUUID();

@@ -142,13 +142,9 @@ class FileChannelTest {
 
     @Test
     void tomorrow_s_file_under_the_same_name_without_request_ids_is_new_work_not_a_replay() throws Exception {
-        bundle.drop("daily.csv", "firstName,mobile
-Monday,9876500013
-");
+        bundle.drop("daily.csv", "firstName,mobile\nMonday,9876500013\n");
         JsonNode monday = bundle.awaitResults("daily.csv");
-        bundle.drop("daily.csv", "firstName,mobile
-Tuesday,9876500014
-");
+        bundle.drop("daily.csv", "firstName,mobile\nTuesday,9876500014\n");
         JsonNode tuesday = bundle.awaitResults("daily.csv");
 
         assertThat(tuesday.get(0).get("status").asText()).isEqualTo("CREATED");
