@@ -20,7 +20,11 @@ public final class Fault {
         /** The card is created, then the (successful) answer is delayed. */
         STALL,
         /** The answer is delayed, the card is not created and 504 is answered. */
-        STALL_BEFORE_CREATE
+        STALL_BEFORE_CREATE,
+        /** Token endpoint only: HTTP 200 whose JSON has no access_token; no token is issued. */
+        TOKEN_WITHOUT_ACCESS_TOKEN,
+        /** Token endpoint only: HTTP 200 whose body is not JSON (a proxy's page); no token is issued. */
+        TOKEN_NOT_JSON
     }
 
     private final Kind kind;
@@ -70,6 +74,16 @@ public final class Fault {
         return new Fault(Kind.STALL_BEFORE_CREATE, 504, -1, null, checkMillis(millis));
     }
 
+    /** For {@link EnkashSandbox#enqueueToken}: HTTP 200 without access_token; the login fails. */
+    public static Fault tokenWithoutAccessToken() {
+        return new Fault(Kind.TOKEN_WITHOUT_ACCESS_TOKEN, 200, -1, null, 0);
+    }
+
+    /** For {@link EnkashSandbox#enqueueToken}: HTTP 200 whose body is not JSON; the login fails. */
+    public static Fault tokenNotJson() {
+        return new Fault(Kind.TOKEN_NOT_JSON, 200, -1, null, 0);
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -115,6 +129,8 @@ public final class Fault {
             case ANSWER_LOST -> "Fault.answerLost(" + httpStatus + ")";
             case STALL -> "Fault.stall(" + millis + ")";
             case STALL_BEFORE_CREATE -> "Fault.stallBeforeCreate(" + millis + ")";
+            case TOKEN_WITHOUT_ACCESS_TOKEN -> "Fault.tokenWithoutAccessToken()";
+            case TOKEN_NOT_JSON -> "Fault.tokenNotJson()";
         };
     }
 }

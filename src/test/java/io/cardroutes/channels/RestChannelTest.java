@@ -376,7 +376,7 @@ class RestChannelTest {
             }
         }
         assertThat(documented).isEqualTo(routed).containsExactly("GET /batches/{batchId}", "GET /cards/{requestId}",
-                "POST /cards", "POST /cards/batch");
+                "POST /cards", "POST /cards/batch", "POST /enkash/login-lock/clear");
         JsonNode scheme = doc.get("components").get("securitySchemes").get("apiKey");
         assertThat(scheme.get("type").asText()).isEqualTo("apiKey");
         assertThat(scheme.get("in").asText()).isEqualTo("header");
