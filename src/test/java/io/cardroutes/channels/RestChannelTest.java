@@ -245,7 +245,7 @@ class RestChannelTest {
             }
         }
 
-        assertThat(checked).hasSize(4);
+        assertThat(checked).hasSize(5);
         assertThat(sandbox.createCalls()).isZero();
         assertThat(count("card_request")).isEqualTo(requestsBefore);
         assertThat(count("card_batch")).isEqualTo(batchesBefore);
