@@ -220,8 +220,8 @@ public class TokenProvider {
             JsonNode node = JSON.readTree(body == null ? "" : body);
             String value = firstText(node, "access_token", "accessToken");
             if (value == null) {
-                throw counted("HTTP 200 without access_token",
-                        new EnkashAnswerException("EnKash token answer has no access_token", 200));
+                throw counted("HTTP 200 without a token",
+                        new EnkashAnswerException("EnKash token answer holds no access token", 200));
             }
             long expiresIn = node.has("expires_in") ? node.path("expires_in").asLong(0)
                     : node.path("expiresIn").asLong(0);
