@@ -447,10 +447,11 @@ public final class EnkashSandbox implements Service {
             case TOKEN_WITHOUT_ACCESS_TOKEN -> new Answer(200, "{\"token_type\":\"bearer\",\"expires_in\":"
                     + settings.tokenLifetimeSeconds() + "}");
             case TOKEN_NOT_JSON -> new Answer(200, "<html><body>Request blocked</body></html>");
-            default -> fault.retryAfterSeconds() >= 0
-                    ? new Answer(fault.httpStatus(), errorBody(reason(fault.httpStatus())))
-                            .withHeader("Retry-After", Integer.toString(fault.retryAfterSeconds()))
-                    : new Answer(fault.httpStatus(), errorBody(reason(fault.httpStatus())));
+            default -> {
+                Answer status = new Answer(fault.httpStatus(), errorBody(reason(fault.httpStatus())));
+                yield fault.retryAfterSeconds() >= 0
+                        ? status.withHeader("Retry-After", Integer.toString(fault.retryAfterSeconds())) : status;
+            }
         };
     }
 
