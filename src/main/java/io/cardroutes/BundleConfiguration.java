@@ -23,6 +23,7 @@ import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardLedger;
 import io.cardroutes.persistence.Database;
 import io.cardroutes.persistence.GroupCommit;
+import io.cardroutes.persistence.LoginGuard;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
@@ -80,7 +81,8 @@ public class BundleConfiguration implements CamelConfiguration {
 
         EnkashCodec codec = new EnkashCodec(enkash);
         registry.bind("enkashCodec", codec);
-        TokenProvider tokens = new TokenProvider(enkash, context.createProducerTemplate(), clock);
+        TokenProvider tokens = new TokenProvider(enkash, context.createProducerTemplate(), clock,
+                new LoginGuard(database));
         registry.bind("tokenProvider", tokens);
 
         registry.bind("failureClassifier", new FailureClassifier());

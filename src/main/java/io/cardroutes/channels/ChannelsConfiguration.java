@@ -1,6 +1,7 @@
 package io.cardroutes.channels;
 
 import io.cardroutes.Settings;
+import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardLedger;
 import io.vertx.core.VertxOptions;
@@ -46,6 +47,8 @@ public class ChannelsConfiguration implements CamelConfiguration {
         registry.bind("restCards", new RestCards(
                 registry.lookupByNameAndType("cardLedger", CardLedger.class),
                 registry.lookupByNameAndType("batchLedger", BatchLedger.class)));
+        registry.bind("restLoginLock",
+                new RestLoginLock(registry.lookupByNameAndType("tokenProvider", TokenProvider.class)));
         // synchronous REST calls each hold a Vert.x worker thread while their request runs (Vert.x has 20)
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.integer("app.http.worker-threads")));
         HttpServerSetup.install(context, settings.integer("app.http.port"),

@@ -19,7 +19,18 @@ public record EnkashSettings(
         int maxRejectedLogins,
         Duration retryAfterCap) {
 
+    /** EnKash locks the partner account at this many failed logins in a row. */
+    public static final int ENKASH_LOCKS_AT = 3;
+    static final String MAX_REJECTED_LOGINS = "enkash.token.max-rejected-logins";
+
+    /** Reads the settings; refuses a limit of failed logins that would let EnKash lock the account. */
     public static EnkashSettings from(Settings s) {
+        int maxRejectedLogins = s.integer(MAX_REJECTED_LOGINS);
+        if (maxRejectedLogins < 1 || maxRejectedLogins >= ENKASH_LOCKS_AT) {
+            throw new IllegalStateException(MAX_REJECTED_LOGINS + " (env ENKASH_TOKEN_MAX_REJECTED_LOGINS) is "
+                    + maxRejectedLogins + ": it must be 1 or 2, because EnKash locks the account at the third "
+                    + "failed login in a row");
+        }
         String clientSecret = s.text("enkash.client-secret", "");
         return new EnkashSettings(
                 s.text("enkash.base-url"),
@@ -32,7 +43,7 @@ public record EnkashSettings(
                 s.flag("enkash.encryption.enabled"),
                 s.text("enkash.encryption.secret-key", clientSecret),
                 Duration.ofSeconds(s.longValue("enkash.token.refresh-margin-s")),
-                s.integer("enkash.token.max-rejected-logins"),
+                maxRejectedLogins,
                 Duration.ofMillis(s.longValue("enkash.retry.retry-after-cap-ms")));
     }
 

@@ -25,12 +25,27 @@ public final class FailureClassifier {
             if (c instanceof EnkashException) {
                 return false; // refused, retryable (429/503), credentials: EnKash said it did not act
             }
-            if (c instanceof ConnectException || c instanceof UnknownHostException
-                    || c instanceof NoRouteToHostException || c instanceof ConnectTimeoutException) {
-                return false; // the request never left
+            if (neverLeft(c)) {
+                return false;
             }
             if (c instanceof IOException) {
                 return true; // read timeout, reset after sending, no answer: it may have been processed
+            }
+        }
+        return false;
+    }
+
+    /** True when this failure (not its causes) means the request never left: no connection was made. */
+    public static boolean neverLeft(Throwable t) {
+        return t instanceof ConnectException || t instanceof UnknownHostException
+                || t instanceof NoRouteToHostException || t instanceof ConnectTimeoutException;
+    }
+
+    /** True when this failure or one of its causes means the request never left. */
+    public static boolean certainlyNotSent(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (neverLeft(c)) {
+                return true;
             }
         }
         return false;

@@ -9,6 +9,7 @@ import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.persistence.LoginGuard;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -18,8 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds EnKash's access token: fetched through the {@code enkash-token} route, cached until
  * shortly before {@code expires_in}, one fetch shared by all concurrent callers, dropped on a 401.
- * After {@code maxRejectedLogins} consecutive rejected logins it stops calling EnKash for good:
- * EnKash locks the account at the third.
+ *
+ * <p>EnKash locks the account at the third failed login in a row, so every login is counted in the
+ * database before it is made ({@link LoginGuard#reserve}) and, once {@code maxRejectedLogins} are
+ * counted, no login is made at all until an operator clears the count ({@link #clearLoginLock}). A
+ * login counts as failed unless it returns a usable token (any 4xx or 5xx, a 200 without
+ * {@code access_token} or not JSON, a read timeout); only a call that certainly never reached EnKash
+ * (connection refused, unknown host, connect timeout) gives its reservation back.
  */
 public class TokenProvider {
 
@@ -33,18 +39,19 @@ public class TokenProvider {
     private final EnkashSettings settings;
     private final ProducerTemplate template;
     private final Clock clock;
+    private final LoginGuard guard;
 
     private final Object lock = new Object();
     private volatile Token current;
     private long generation;
-    private int consecutiveRejections;
-    private volatile boolean gaveUp;
+    private boolean refusalLogged;
     private long tokenCalls;
 
-    public TokenProvider(EnkashSettings settings, ProducerTemplate template, Clock clock) {
+    public TokenProvider(EnkashSettings settings, ProducerTemplate template, Clock clock, LoginGuard guard) {
         this.settings = settings;
         this.template = template;
         this.clock = clock;
+        this.guard = guard;
     }
 
     /** Sets {@code authorization: Bearer <token>} on the exchange's message. */
@@ -66,20 +73,52 @@ public class TokenProvider {
         }
     }
 
-    /**
-     * Forgets the cached token and the rejected-login count, so the next call logs in afresh.
-     * For operators who changed the credentials of a running bundle, and for tests.
-     */
-    public void reset() {
+    /** Forgets the cached token, so the next call logs in afresh (the failed-login count stays). */
+    public void forgetToken() {
         synchronized (lock) {
             current = null;
-            consecutiveRejections = 0;
-            gaveUp = false;
         }
     }
 
-    public boolean hasGivenUp() {
-        return gaveUp;
+    /**
+     * For an operator who fixed the credentials: clears the failed-login count in the database (for
+     * every instance on it), so the next request logs in again. Returns the count it cleared.
+     */
+    public int clearLoginLock() {
+        synchronized (lock) {
+            int cleared = guard.clear();
+            refusalLogged = false;
+            LOG.warn("EnKash login lock cleared by an operator ({} failed logins in a row were counted)", cleared);
+            return cleared;
+        }
+    }
+
+    /** Forgets the cached token and clears the failed-login count: a fresh start, for tests. */
+    public void reset() {
+        synchronized (lock) {
+            current = null;
+            guard.clear();
+            refusalLogged = false;
+        }
+    }
+
+    /** Failed logins in a row, as counted in the database (a login under way counts). */
+    public int failedLogins() {
+        return guard.failures();
+    }
+
+    /** Why the last counted login failed, or null. */
+    public String lastLoginFailure() {
+        return guard.lastFailure();
+    }
+
+    public int maxFailedLogins() {
+        return settings.maxRejectedLogins();
+    }
+
+    /** True while the bundle makes no login: the count reached the limit and no operator cleared it. */
+    public boolean isLoginLocked() {
+        return failedLogins() >= settings.maxRejectedLogins();
     }
 
     public long tokenCalls() {
@@ -98,15 +137,26 @@ public class TokenProvider {
             if (token != null && token.usableAt(clock.instant())) {
                 return token;
             }
-            if (gaveUp) {
-                throw new CredentialsRejectedException(0);
+            if (!guard.reserve(settings.maxRejectedLogins())) {
+                throw refused();
             }
-            current = fetch();
+            current = login();
             return current;
         }
     }
 
-    private Token fetch() {
+    private CredentialsRejectedException refused() {
+        if (!refusalLogged) {
+            refusalLogged = true;
+            LOG.error("EnKash logins are locked: {} failed logins in a row are counted in the database (last: {}). "
+                    + "Every request fails with: {}", guard.failures(), guard.lastFailure(),
+                    CredentialsRejectedException.PLAIN_REASON);
+        }
+        return CredentialsRejectedException.locked();
+    }
+
+    /** One login, already counted: a usable token resets the count, anything else leaves it counted. */
+    private Token login() {
         tokenCalls++;
         Exchange answer;
         try {
@@ -117,32 +167,52 @@ public class TokenProvider {
                 ex.getMessage().setBody(form());
             });
         } catch (CamelExecutionException e) {
-            throw rethrow(e.getCause() != null ? e.getCause() : e);
+            throw callFailed(e.getCause() != null ? e.getCause() : e);
         }
         if (answer.getException() != null) {
-            throw rethrow(answer.getException());
+            throw callFailed(answer.getException());
         }
         int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = answer.getMessage().getBody(String.class);
         if (status == 200) {
-            return accept(body);
+            Token token = accept(body);
+            guard.succeeded();
+            return token;
         }
         if (status == 400 || status == 401 || status == 403) {
-            consecutiveRejections++;
-            if (consecutiveRejections >= settings.maxRejectedLogins()) {
-                gaveUp = true;
-                LOG.error("EnKash rejected the login {} times in a row (HTTP {}). The bundle has STOPPED asking for "
-                        + "tokens so that EnKash does not lock the account (it locks at 3). Every request now fails "
-                        + "with: {}", consecutiveRejections, status, CredentialsRejectedException.PLAIN_REASON);
-            } else {
-                LOG.error("EnKash rejected the login (HTTP {}, {} of {} allowed before the bundle stops trying)",
-                        status, consecutiveRejections, settings.maxRejectedLogins());
-            }
-            throw new CredentialsRejectedException(status);
+            throw counted("HTTP " + status, CredentialsRejectedException.rejected(status));
         }
         Duration retryAfter = AnswerClassifier.retryAfter(answer.getMessage().getHeader("Retry-After", String.class),
                 clock, settings.retryAfterCap());
-        throw new EnkashRetryableException("EnKash token endpoint answered HTTP " + status, status, retryAfter);
+        throw counted("HTTP " + status,
+                new EnkashRetryableException("EnKash token endpoint answered HTTP " + status, status, retryAfter));
+    }
+
+    private RuntimeException callFailed(Throwable cause) {
+        RuntimeException failure = rethrow(cause);
+        if (FailureClassifier.certainlyNotSent(cause)) {
+            guard.giveBack();
+            LOG.warn("EnKash token endpoint not reached ({}); this login is not counted",
+                    cause.getClass().getSimpleName());
+            return failure;
+        }
+        return counted(cause.getClass().getSimpleName(), failure);
+    }
+
+    /** Logs a failed login that stays counted, and returns the failure to throw. */
+    private RuntimeException counted(String what, RuntimeException failure) {
+        guard.failed(what + ": " + failure.getMessage());
+        int failures = guard.failures();
+        if (failures >= settings.maxRejectedLogins()) {
+            refusalLogged = true;
+            LOG.error("EnKash login failed ({}), {} in a row. The bundle has STOPPED asking for tokens so that EnKash "
+                    + "does not lock the account (it locks at 3), also after a restart. Every request now fails "
+                    + "with: {}", what, failures, CredentialsRejectedException.PLAIN_REASON);
+        } else {
+            LOG.error("EnKash login failed ({}): {} of {} failed logins in a row allowed before the bundle stops "
+                    + "logging in", what, failures, settings.maxRejectedLogins());
+        }
+        return failure;
     }
 
     private Token accept(String body) {
@@ -150,7 +220,8 @@ public class TokenProvider {
             JsonNode node = JSON.readTree(body == null ? "" : body);
             String value = firstText(node, "access_token", "accessToken");
             if (value == null) {
-                throw new EnkashAnswerException("EnKash token answer has no access_token", 200);
+                throw counted("HTTP 200 without a token",
+                        new EnkashAnswerException("EnKash token answer holds no access token", 200));
             }
             long expiresIn = node.has("expires_in") ? node.path("expires_in").asLong(0)
                     : node.path("expiresIn").asLong(0);
@@ -159,12 +230,11 @@ public class TokenProvider {
             // refresh early, but never make a short-lived token unusable from the start
             Duration margin = settings.tokenRefreshMargin().compareTo(lifetime.dividedBy(2)) > 0
                     ? lifetime.dividedBy(2) : settings.tokenRefreshMargin();
-            consecutiveRejections = 0;
             generation++;
             LOG.info("Fetched an EnKash access token #{} valid for {} s", generation, expiresIn);
             return new Token(value, now.plus(lifetime).minus(margin), generation);
         } catch (java.io.IOException e) {
-            throw new EnkashAnswerException("EnKash token answer is not JSON", 200);
+            throw counted("HTTP 200 not JSON", new EnkashAnswerException("EnKash token answer is not JSON", 200));
         }
     }
 

@@ -81,12 +81,32 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
     }
 
     @Override
-    public boolean isCredentialsRejected() {
-        return tokens.hasGivenUp();
+    public int getFailedLogins() {
+        return tokens.failedLogins();
+    }
+
+    @Override
+    public int getMaxFailedLogins() {
+        return tokens.maxFailedLogins();
+    }
+
+    @Override
+    public String getLastLoginFailure() {
+        return tokens.lastLoginFailure();
+    }
+
+    @Override
+    public boolean isLoginLocked() {
+        return tokens.isLoginLocked();
+    }
+
+    @Override
+    public String clearLoginLock() {
+        return "cleared " + tokens.clearLoginLock() + " failed login(s) in a row; the next request logs in again";
     }
 
     @Override
     public void resetTokenCache() {
-        tokens.reset();
+        tokens.forgetToken();
     }
 }

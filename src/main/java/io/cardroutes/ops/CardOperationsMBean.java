@@ -12,9 +12,24 @@ public interface CardOperationsMBean {
     /** Up to 100 of them: "requestId -> candidate card ids". */
     String[] getNeedsReview();
 
-    /** True once EnKash rejected the login often enough that the bundle stopped asking. */
-    boolean isCredentialsRejected();
+    /** Failed EnKash logins in a row, counted in the database for every instance on it (a login under way counts). */
+    int getFailedLogins();
 
-    /** After fixing the credentials in the environment of a running bundle: log in afresh. */
+    /** The limit of failed logins in a row (enkash.token.max-rejected-logins); EnKash locks the account at 3. */
+    int getMaxFailedLogins();
+
+    /** Why the last counted login failed, or null. */
+    String getLastLoginFailure();
+
+    /** True while the bundle makes no login at all: the limit was reached and nobody cleared it. */
+    boolean isLoginLocked();
+
+    /**
+     * After fixing the credentials (and checking with EnKash that the account is not locked): clears
+     * the failed-login count, so the next request logs in again. Restarting does not clear it.
+     */
+    String clearLoginLock();
+
+    /** Forgets the cached access token, so the next request logs in afresh (the failed-login count stays). */
     void resetTokenCache();
 }

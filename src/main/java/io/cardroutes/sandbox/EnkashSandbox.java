@@ -107,6 +107,10 @@ public final class EnkashSandbox implements Service {
 
     private final ConcurrentHashMap<String, Instant> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger consecutiveFailedLogins = new AtomicInteger();
+    private final Object loginCount = new Object();
+    private int longestFailedLoginRun;
+    private int failedLogins;
+    private final ConcurrentLinkedQueue<Fault> tokenFaults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final AtomicInteger rejectedTokenCalls = new AtomicInteger();
     private final AtomicInteger createCalls = new AtomicInteger();
@@ -254,6 +258,35 @@ public final class EnkashSandbox implements Service {
         return storeCard(request, createdDate, false).path("enKashCardId").asText();
     }
 
+    /**
+     * Faults applied to the next token calls, in order, one per call, before any check:
+     * {@link Fault#status}, {@link Fault#tokenWithoutAccessToken()}, {@link Fault#tokenNotJson()}.
+     * Each is a failed login, counted towards the lockout like any other.
+     */
+    public void enqueueToken(Fault... more) {
+        for (Fault fault : more) {
+            if (fault.kind() != Fault.Kind.STATUS && fault.kind() != Fault.Kind.TOKEN_WITHOUT_ACCESS_TOKEN
+                    && fault.kind() != Fault.Kind.TOKEN_NOT_JSON) {
+                throw new IllegalArgumentException(fault + " is not a token fault");
+            }
+            tokenFaults.add(fault);
+        }
+    }
+
+    /** The most failed logins in a row (for the configured client id) seen since start or reset. */
+    public int longestFailedLoginRun() {
+        synchronized (loginCount) {
+            return longestFailedLoginRun;
+        }
+    }
+
+    /** Token calls answered without a usable token, whichever client they named. */
+    public int failedLogins() {
+        synchronized (loginCount) {
+            return failedLogins;
+        }
+    }
+
     /** Every token issued so far is expired from now on. */
     public void expireAllTokens() {
         tokens.replaceAll((token, expiry) -> Instant.MIN);
@@ -268,6 +301,11 @@ public final class EnkashSandbox implements Service {
         searchFaults.clear();
         tokens.clear();
         consecutiveFailedLogins.set(0);
+        tokenFaults.clear();
+        synchronized (loginCount) {
+            longestFailedLoginRun = 0;
+            failedLogins = 0;
+        }
         tokenCalls.set(0);
         rejectedTokenCalls.set(0);
         createCalls.set(0);
@@ -474,20 +512,49 @@ public final class EnkashSandbox implements Service {
 
     private Answer token(HttpExchange exchange, byte[] raw) {
         tokenCalls.incrementAndGet();
-        Answer answer = issueToken(exchange, raw);
+        Map<String, String> form = parseForm(exchange.getRequestURI().getRawQuery());
+        form.putAll(parseForm(new String(raw, StandardCharsets.UTF_8)));
+        Fault fault = tokenFaults.poll();
+        Answer answer = fault != null ? tokenFault(fault) : issueToken(exchange, form);
         if (answer.status() != 200) {
             rejectedTokenCalls.incrementAndGet();
         }
+        countLogin(fault == null && answer.status() == 200, same(clientIdBytes, form.get("clientId")));
         return answer.withHeader("Cache-Control", "no-store").withHeader("Pragma", "no-cache");
     }
 
-    private Answer issueToken(HttpExchange exchange, byte[] raw) {
+    /** Like EnKash: every login of the account's client that yields no token counts towards the lockout. */
+    private void countLogin(boolean success, boolean ourClient) {
+        synchronized (loginCount) {
+            if (success) {
+                consecutiveFailedLogins.set(0);
+                return;
+            }
+            failedLogins++;
+            if (ourClient) {
+                longestFailedLoginRun = Math.max(longestFailedLoginRun, consecutiveFailedLogins.incrementAndGet());
+            }
+        }
+    }
+
+    private Answer tokenFault(Fault fault) {
+        return switch (fault.kind()) {
+            case TOKEN_WITHOUT_ACCESS_TOKEN -> new Answer(200, "{\"token_type\":\"bearer\",\"expires_in\":"
+                    + settings.tokenLifetimeSeconds() + "}");
+            case TOKEN_NOT_JSON -> new Answer(200, "<html><body>Request blocked</body></html>");
+            default -> {
+                Answer status = new Answer(fault.httpStatus(), errorBody(reason(fault.httpStatus())));
+                yield fault.retryAfterSeconds() >= 0
+                        ? status.withHeader("Retry-After", Integer.toString(fault.retryAfterSeconds())) : status;
+            }
+        };
+    }
+
+    private Answer issueToken(HttpExchange exchange, Map<String, String> form) {
         if (!validBasicAuth(exchange.getRequestHeaders().getFirst("Authorization"))) {
             return new Answer(401, oauthError("unauthorized", "Bad client credentials"))
                     .withHeader("WWW-Authenticate", "Basic realm=\"oauth2/client\"");
         }
-        Map<String, String> form = parseForm(exchange.getRequestURI().getRawQuery());
-        form.putAll(parseForm(new String(raw, StandardCharsets.UTF_8)));
         String grantType = form.get("grant_type");
         if (grantType == null || grantType.isEmpty()) {
             return new Answer(400, oauthError("invalid_request", "Missing grant type"));
@@ -502,10 +569,8 @@ public final class EnkashSandbox implements Service {
             return new Answer(400, oauthError("invalid_grant", "User account is locked"));
         }
         if (!same(usernameBytes, form.get("username")) || !same(passwordBytes, form.get("password"))) {
-            consecutiveFailedLogins.incrementAndGet();
             return new Answer(400, oauthError("invalid_grant", "Bad credentials"));
         }
-        consecutiveFailedLogins.set(0);
         String accessToken = UUID.randomUUID().toString();
         tokens.put(accessToken, clock.instant().plusSeconds(settings.tokenLifetimeSeconds()));
         ObjectNode body = JSON.createObjectNode();

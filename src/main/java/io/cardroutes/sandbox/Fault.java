@@ -38,7 +38,11 @@ public final class Fault {
         /** The card is created, then HTTP 200 with the success answer lacking enKashCardId. */
         SUCCESS_WITHOUT_CARD_ID(true, false),
         /** The list answer names fewer cards than its recordsCount. */
-        PARTIAL_LISTING(false, true);
+        PARTIAL_LISTING(false, true),
+        /** Token endpoint only: HTTP 200 whose JSON has no access_token; no token is issued. */
+        TOKEN_WITHOUT_ACCESS_TOKEN(false, false),
+        /** Token endpoint only: HTTP 200 whose body is not JSON (a proxy's page); no token is issued. */
+        TOKEN_NOT_JSON(false, false);
 
         private final boolean create;
         private final boolean search;
@@ -183,6 +187,16 @@ public final class Fault {
         return FaultList.parse(list, true);
     }
 
+    /** For {@link EnkashSandbox#enqueueToken}: HTTP 200 without access_token; the login fails. */
+    public static Fault tokenWithoutAccessToken() {
+        return new Fault(Kind.TOKEN_WITHOUT_ACCESS_TOKEN, 200, -1, null, 0);
+    }
+
+    /** For {@link EnkashSandbox#enqueueToken}: HTTP 200 whose body is not JSON; the login fails. */
+    public static Fault tokenNotJson() {
+        return new Fault(Kind.TOKEN_NOT_JSON, 200, -1, null, 0);
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -239,6 +253,8 @@ public final class Fault {
             case TRUNCATED_ANSWER -> "Fault.truncatedAnswer()";
             case SUCCESS_WITHOUT_CARD_ID -> "Fault.successWithoutCardId()";
             case PARTIAL_LISTING -> "Fault.partialListing(" + listed + ")";
+            case TOKEN_WITHOUT_ACCESS_TOKEN -> "Fault.tokenWithoutAccessToken()";
+            case TOKEN_NOT_JSON -> "Fault.tokenNotJson()";
         };
     }
 }

@@ -31,7 +31,7 @@ class CredentialsTest {
     }
 
     @Test
-    void a_wrong_password_costs_at_most_two_token_calls_and_fails_every_request_with_the_plain_reason()
+    void a_wrong_password_costs_at_most_two_token_calls_then_every_request_fails_with_the_plain_reason()
             throws Exception {
         EnkashSandbox sandbox = bundle.sandbox();
         StringBuilder csv = new StringBuilder("requestId,mobile\n");
@@ -45,9 +45,11 @@ class CredentialsTest {
         assertThat(results).hasSize(8);
         assertThat(results).extracting(n -> n.get("status").asText()).containsOnly("FAILED");
         assertThat(results).extracting(n -> n.get("error").asText())
-                .containsOnly(CredentialsRejectedException.PLAIN_REASON);
+                .containsOnly(CredentialsRejectedException.REJECTED_REASON, CredentialsRejectedException.PLAIN_REASON)
+                .contains(CredentialsRejectedException.PLAIN_REASON);
         assertThat(sandbox.tokenCalls()).isLessThanOrEqualTo(2);
         assertThat(sandbox.rejectedTokenCalls()).isLessThan(3);
+        assertThat(sandbox.longestFailedLoginRun()).isLessThan(3);
         assertThat(sandbox.createCalls()).isZero();
 
         // and it stays that way for later files: no third login
@@ -55,6 +57,7 @@ class CredentialsTest {
         assertThat(bundle.awaitResults("later.csv").get(0).get("error").asText())
                 .isEqualTo(CredentialsRejectedException.PLAIN_REASON);
         assertThat(sandbox.tokenCalls()).isLessThanOrEqualTo(2);
+        assertThat(sandbox.longestFailedLoginRun()).isLessThan(3);
         assertThat(Files.readString(Path.of("target/test-logs/bundle.log")))
                 .contains("STOPPED asking for tokens");
     }

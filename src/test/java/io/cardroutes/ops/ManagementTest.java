@@ -58,9 +58,11 @@ class ManagementTest {
 
     @Test
     void jolokia_shows_the_bundle_own_operations_mbean() throws Exception {
-        JsonNode rejected = jolokia("read/" + enc(CardOperations.OBJECT_NAME) + "/CredentialsRejected");
-        assertThat(rejected.path("status").asInt()).isEqualTo(200);
-        assertThat(rejected.path("value").asBoolean()).isFalse();
+        JsonNode locked = jolokia("read/" + enc(CardOperations.OBJECT_NAME) + "/LoginLocked");
+        assertThat(locked.path("status").asInt()).isEqualTo(200);
+        assertThat(locked.path("value").asBoolean()).isFalse();
+        assertThat(jolokia("read/" + enc(CardOperations.OBJECT_NAME) + "/MaxFailedLogins").path("value").asInt())
+                .isEqualTo(2);
     }
 
     private static JsonNode jolokia(String path) throws Exception {

@@ -140,6 +140,27 @@ class EnkashSandboxTest {
     }
 
     @Test
+    void token_faults_are_failed_logins_that_count_towards_the_lockout() throws Exception {
+        start();
+        sandbox.enqueueToken(Fault.status(503), Fault.tokenWithoutAccessToken(), Fault.tokenNotJson());
+
+        assertThat(tokenCall(settings.clientId(), settings.clientSecret(), settings.username(), settings.password(),
+                settings.clientId()).statusCode()).isEqualTo(503);
+        HttpResponse<String> noToken = tokenCall(settings.clientId(), settings.clientSecret(), settings.username(),
+                settings.password(), settings.clientId());
+        assertThat(noToken.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(noToken.body()).has("access_token")).isFalse();
+        assertThat(tokenCall(settings.clientId(), settings.clientSecret(), settings.username(), settings.password(),
+                settings.clientId()).body()).startsWith("<html>");
+
+        assertThat(sandbox.longestFailedLoginRun()).isEqualTo(3);
+        assertThat(sandbox.failedLogins()).isEqualTo(3);
+        assertThat(JSON.readTree(tokenCall(settings.clientId(), settings.clientSecret(), settings.username(),
+                settings.password(), settings.clientId()).body()).path("error_description").asText())
+                .isEqualTo("User account is locked");
+    }
+
+    @Test
     void a_successful_login_clears_earlier_failures() throws Exception {
         start();
         for (int i = 0; i < 2; i++) {

@@ -39,9 +39,9 @@ public final class Bundle implements AutoCloseable {
     public final int sandboxPort;
     private final Main main;
 
-    private Bundle(Map<String, String> extra) throws Exception {
-        PrivatePlace place = new PrivatePlace(Files.createTempDirectory("bundle-"));
-        home = place.home;
+    private Bundle(Path home, Map<String, String> extra) throws Exception {
+        PrivatePlace place = new PrivatePlace(home);
+        this.home = place.home;
         inbox = place.inbox;
         outbox = place.outbox;
         errorDir = place.errorDir;
@@ -61,11 +61,16 @@ public final class Bundle implements AutoCloseable {
     }
 
     public static Bundle start() throws Exception {
-        return new Bundle(Map.of());
+        return start(Map.of());
     }
 
     public static Bundle start(Map<String, String> overrides) throws Exception {
-        return new Bundle(overrides);
+        return new Bundle(Files.createTempDirectory("bundle-"), overrides);
+    }
+
+    /** A bundle on the folders and H2 database of {@code home}: a restart of an earlier bundle there (new ports). */
+    public static Bundle startAt(Path home, Map<String, String> overrides) throws Exception {
+        return new Bundle(home, overrides);
     }
 
     public CamelContext context() {
