@@ -85,7 +85,7 @@ public class ManagementPort implements CamelConfiguration {
             }
         });
         LOG.info("Jolokia on http://{}:{}{} ({}, {})", host, port, JOLOKIA_PATH,
-                operations ? "reads and Camel/bundle operations" : "read-only", user.isEmpty() ? "no login" : "login required");
+                operations ? "reads, route control and the bundle's operations" : "read-only", user.isEmpty() ? "no login" : "login required");
     }
 
     static boolean loopback(String host) {
