@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import io.cardroutes.ExceptionClasses;
 import org.apache.camel.CamelContext;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
@@ -154,7 +155,7 @@ public final class GroupCommit extends ServiceSupport {
             }
             session.getTransaction().commit();
         } catch (RuntimeException e) {
-            LOG.debug("A group of {} writes failed ({}); writing them one by one", group.size(), e.toString());
+            LOG.debug("A group of {} writes failed ({}); writing them one by one", group.size(), ExceptionClasses.of(e));
             results = null;
         } finally {
             if (session != null) {

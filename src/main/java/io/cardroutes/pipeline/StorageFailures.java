@@ -2,6 +2,7 @@ package io.cardroutes.pipeline;
 
 import java.sql.SQLException;
 
+import io.cardroutes.ExceptionClasses;
 import jakarta.persistence.PersistenceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,16 +23,14 @@ final class StorageFailures {
 
     /** The fixed reason when {@code caught} or one of its causes is a database failure, else null. */
     static String reason(Throwable caught) {
-        StringBuilder classes = new StringBuilder();
         boolean storage = false;
         for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
             storage |= t instanceof SQLException || t instanceof PersistenceException;
-            classes.append(classes.length() == 0 ? "" : " <- ").append(t.getClass().getName());
         }
         if (!storage) {
             return null;
         }
-        LOG.warn("database failure: {}", classes);
+        LOG.warn("database failure: {}", ExceptionClasses.of(caught));
         return REASON;
     }
 }
