@@ -1,6 +1,7 @@
 package io.cardroutes;
 
 import io.cardroutes.channels.ChannelsConfiguration;
+import io.cardroutes.ops.ManagementPort;
 import org.apache.camel.main.Main;
 
 /**
@@ -21,6 +22,8 @@ public final class Application {
     public static Main create() {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(ConfigLocations.placeholderLocations());
+        // first: a management port it must refuse starts nothing else
+        main.configure().addConfiguration(new ManagementPort());
         main.configure().addConfiguration(new BundleConfiguration());
         main.configure().addConfiguration(new ChannelsConfiguration());
         return main;

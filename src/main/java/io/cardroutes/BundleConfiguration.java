@@ -53,6 +53,7 @@ public class BundleConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws java.io.IOException {
         Settings settings = new Settings(context);
         absoluteFolders(context, settings);
+        PrivateFolders.prepare(settings);
         InboxFiles.returnUnfinished(settings.folder("app.inbox"));
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
@@ -110,7 +111,7 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("batchLedger", new BatchLedger(database, writes, clock));
         smtpLogin(context, settings);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
-                settings.flag("enkash.sandbox.enabled") ? "on" : "off", database.dataSource().getJdbcUrl());
+                settings.flag("enkash.sandbox.enabled") ? "on" : "off", SafeUrls.describe(database.dataSource().getJdbcUrl()));
     }
 
     /**
@@ -173,9 +174,14 @@ public class BundleConfiguration implements CamelConfiguration {
     }
 
     private static HikariDataSource dataSource(Settings s) {
+        String url = s.text("app.db.url", "");
+        if (url.isEmpty()) {
+            throw new IllegalStateException("No database configured: set APP_DB_URL (the prod profile has no default,"
+                    + " so that production never writes to a local H2 file)");
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName("cards-db");
-        config.setJdbcUrl(s.text("app.db.url"));
+        config.setJdbcUrl(url);
         config.setUsername(s.text("app.db.user", ""));
         config.setPassword(s.text("app.db.password", ""));
         config.setMaximumPoolSize(s.integer("app.db.pool-size"));

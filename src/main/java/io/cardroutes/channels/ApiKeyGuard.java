@@ -1,5 +1,6 @@
 package io.cardroutes.channels;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,7 +11,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * Admits a REST call only with one of the configured keys in {@value #HEADER}. Keys are compared as
+ * Admits a REST call only with one of the configured keys in the {@value #HEADER} header. A key in the
+ * query string is refused (query strings end up in access logs and proxies), and since platform-http
+ * turns query parameters into headers too, the guard looks at the raw query itself. Keys are compared as
  * SHA-256 digests with {@link MessageDigest#isEqual}, so the time taken says nothing about how much
  * of a key was right, and the header is removed once checked, so the key travels no further.
  */
@@ -32,12 +35,34 @@ public class ApiKeyGuard {
         Message message = exchange.getMessage();
         String given = message.getHeader(HEADER, String.class);
         message.removeHeader(HEADER);
+        if (inQuery(message.getHeader(Exchange.HTTP_QUERY, String.class))) {
+            throw new ApiKeyRejectedException("the key was sent in the query string; send it in the " + HEADER
+                    + " header only");
+        }
         if (given == null || given.isBlank()) {
             throw new ApiKeyRejectedException("the " + HEADER + " header is missing");
         }
         if (!known(given.trim())) {
             throw new ApiKeyRejectedException("the " + HEADER + " header holds no valid key");
         }
+    }
+
+    private static boolean inQuery(String query) {
+        if (query == null || query.isEmpty()) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            String name = pair.split("=", 2)[0];
+            try {
+                name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                // compared as sent
+            }
+            if (HEADER.equalsIgnoreCase(name.trim())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean known(String given) {

@@ -2,15 +2,16 @@ package io.cardroutes.channels;
 
 import java.nio.file.Path;
 
+import io.cardroutes.SafeUrls;
 import io.cardroutes.Settings;
-import org.apache.camel.util.URISupport;
 
 /**
  * Where the JMS channel's broker is: the embedded one (no {@code app.broker.url}) or an external
  * one, and how the embedded one is set up.
  */
 public record BrokerSettings(String url, String user, String password, int embeddedPort, Path dataDir,
-        int maxDeliveryAttempts, long redeliveryDelayMs, String requestsQueue, String resultsQueue, String dlq) {
+        int maxDeliveryAttempts, long redeliveryDelayMs, String requestsQueue, String resultsQueue, String dlq,
+        boolean embeddedLogin) {
 
     public static BrokerSettings from(Settings s) {
         return new BrokerSettings(
@@ -23,7 +24,8 @@ public record BrokerSettings(String url, String user, String password, int embed
                 s.longValue("app.broker.embedded.redelivery-delay-ms"),
                 s.text("app.jms.requests-queue"),
                 s.text("app.jms.results-queue"),
-                s.text("app.jms.dlq"));
+                s.text("app.jms.dlq"),
+                s.flag("app.broker.embedded.login.enabled"));
     }
 
     /** No broker URL configured: the bundle runs its own. */
@@ -43,9 +45,7 @@ public record BrokerSettings(String url, String user, String password, int embed
 
     /** The connect URL fit for a log line: no query string, where credentials could hide. */
     public String describe() {
-        String safe = URISupport.sanitizeUri(connectUrl());
-        int query = safe.indexOf('?');
-        return query < 0 ? safe : safe.substring(0, query) + "?...";
+        return SafeUrls.describe(connectUrl());
     }
 
     @Override

@@ -31,6 +31,10 @@ public class ChannelsConfiguration implements CamelConfiguration {
 
         BrokerSettings broker = BrokerSettings.from(settings);
         if (broker.embedded()) {
+            if (broker.embeddedLogin() && (broker.user().isEmpty() || broker.password().isEmpty())) {
+                throw new IllegalStateException("The embedded broker requires a login (app.broker.embedded.login.enabled,"
+                        + " on in the prod profile): set APP_BROKER_USER and APP_BROKER_PASSWORD, or APP_BROKER_URL");
+            }
             EmbeddedBroker embedded = new EmbeddedBroker(broker);
             registry.bind("embeddedBroker", embedded);
             context.addService(embedded, true, true);

@@ -43,8 +43,8 @@ public class EmbeddedBroker extends ServiceSupport {
         config.setPagingDirectory(dir.resolve("paging").toString());
         config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
         config.setNodeManagerLockDirectory(dir.toString());
-        // bound to localhost: only programs on this machine can reach it, so it runs without logins
-        config.setSecurityEnabled(false);
+        // bound to localhost: only programs on this machine reach it; a login on top where asked (prod)
+        config.setSecurityEnabled(settings.embeddedLogin());
         // Camel's own JMX tree stays the one Hawtio shows; a second broker in the JVM (tests) cannot clash
         config.setJMXManagementEnabled(false);
         config.addAcceptorConfiguration(ACCEPTOR, settings.acceptorUrl() + "?protocols=CORE,AMQP;useEpoll=false");
@@ -66,6 +66,9 @@ public class EmbeddedBroker extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         server = new EmbeddedActiveMQ().setConfiguration(configuration());
+        if (settings.embeddedLogin()) {
+            server.setSecurityManager(new BrokerLogin(settings.user(), settings.password()));
+        }
         server.start();
         if (!server.getActiveMQServer().isActive()) {
             // Artemis returns from start() even when it could not bind its acceptor; the bundle would
@@ -74,8 +77,8 @@ public class EmbeddedBroker extends ServiceSupport {
             throw new IllegalStateException("The embedded broker cannot listen on " + settings.acceptorUrl()
                     + " (port in use?): set APP_BROKER_EMBEDDED_PORT, or APP_BROKER_URL for an external broker");
         }
-        LOG.info("Embedded Artemis broker listening on {} (CORE, AMQP), journal {}", settings.acceptorUrl(),
-                settings.dataDir());
+        LOG.info("Embedded Artemis broker listening on {} (CORE, AMQP, {}), journal {}", settings.acceptorUrl(),
+                settings.embeddedLogin() ? "login required" : "no login", settings.dataDir());
     }
 
     @Override

@@ -24,7 +24,11 @@ final class RequestIds {
         if (value == null) {
             return null;
         }
-        String text = String.valueOf(value).trim();
+        String text = String.valueOf(value);
+        if (text.chars().anyMatch(Character::isISOControl)) {
+            return text; // as given: trimming would hide some, and the pipeline refuses them all
+        }
+        text = text.trim();
         return text.isEmpty() ? null : text;
     }
 

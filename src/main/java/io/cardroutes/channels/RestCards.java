@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cardroutes.ExceptionClasses;
 import io.cardroutes.enkash.EnkashRetryableException;
 import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardLedger;
@@ -202,7 +203,7 @@ public class RestCards {
                     invalid.getMessage()));
             return;
         }
-        LOG.error("REST call failed (exchange {}): {}", exchange.getExchangeId(), causes(caught));
+        LOG.error("REST call failed (exchange {}): {}", exchange.getExchangeId(), ExceptionClasses.of(caught));
         Problems.problem(exchange, Problems.problem("internal", "The request could not be handled", 500,
                 "see the bundle's log for exchange " + exchange.getExchangeId()));
     }
@@ -246,12 +247,4 @@ public class RestCards {
         return null;
     }
 
-    /** Exception classes only: messages of database errors can quote the data that failed. */
-    private static String causes(Throwable caught) {
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            chain.append(chain.length() == 0 ? "" : " <- ").append(t.getClass().getName());
-        }
-        return chain.length() == 0 ? "unknown" : chain.toString();
-    }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.ExceptionClasses;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
 import io.cardroutes.pipeline.CardStatus;
@@ -463,7 +464,7 @@ public class CardLedger {
         }).whenComplete((done, failure) -> {
             if (failure != null) {
                 LOG.error("The outcome of request {} could not be recorded ({}); its row stays in flight until "
-                        + "the next start settles it through EnKash's card search", requestId, failure.toString());
+                        + "the next start settles it through EnKash's card search", requestId, ExceptionClasses.of(failure));
             }
             if (held != null) {
                 settle(requestId, held.signal);

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.cardroutes.ExceptionClasses;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -245,7 +246,7 @@ public final class GroupCommit extends ServiceSupport {
             }
             session.getTransaction().commit();
         } catch (RuntimeException e) {
-            LOG.debug("A group of {} writes failed ({}); writing them one by one", group.size(), e.toString());
+            LOG.debug("A group of {} writes failed ({}); writing them one by one", group.size(), ExceptionClasses.of(e));
             results = null;
         } finally {
             if (session != null) {

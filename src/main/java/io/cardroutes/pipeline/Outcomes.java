@@ -61,6 +61,10 @@ public class Outcomes {
         if (caught == null) {
             return "unknown failure";
         }
+        String storage = StorageFailures.reason(caught);
+        if (storage != null) {
+            return storage;
+        }
         if (caught instanceof JsonValidationException invalid && !invalid.getErrors().isEmpty()) {
             return "invalid request: " + invalid.getErrors().stream().map(ValidationMessage::getMessage).sorted()
                     .collect(Collectors.joining("; "));

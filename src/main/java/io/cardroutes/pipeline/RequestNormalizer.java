@@ -1,6 +1,7 @@
 package io.cardroutes.pipeline;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,8 @@ import org.apache.camel.Exchange;
 public class RequestNormalizer {
 
     public static final String REQUEST_ID = "requestId";
+    static final String CONTROL_CHARACTERS = "requestId holds control characters (CR, LF, tab or others), which no id may hold";
+    static final int MAX_ID_LENGTH = 200;
     static final Set<String> BOOLEAN_FIELDS = Set.of("physicalCard", "physicalDeliveryAddressFlag");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper SORTED = new ObjectMapper()
@@ -43,6 +46,14 @@ public class RequestNormalizer {
         if (!(body instanceof Map<?, ?> raw)) {
             exchange.setProperty(CardExchange.REQUEST_ID, fallbackId);
             throw new InvalidRequestException("record " + (seq + 1) + " is not a JSON object");
+        }
+        Object rawId = raw.get(REQUEST_ID);
+        if (rawId != null && String.valueOf(rawId).chars().anyMatch(Character::isISOControl)) {
+            // refused before the claim (trimming would hide some), and named in a printable form, so the id
+            // forges no log line or results entry
+            exchange.setProperty(CardExchange.REQUEST_ID, printable(String.valueOf(rawId)));
+            exchange.setProperty(CardExchange.PROBLEMS, List.of(CONTROL_CHARACTERS));
+            throw new InvalidRequestException(CONTROL_CHARACTERS);
         }
         Map<String, Object> request = canonical(raw);
         Object id = request.get(REQUEST_ID);
@@ -70,6 +81,15 @@ public class RequestNormalizer {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code requestId} with each control character written as {@code \\uXXXX}, at most 200 characters (the column). */
+    static String printable(String requestId) {
+        StringBuilder out = new StringBuilder();
+        for (char c : requestId.toCharArray()) {
+            out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return out.length() <= MAX_ID_LENGTH ? out.toString() : out.substring(0, MAX_ID_LENGTH);
     }
 
     /** The Create body EnKash receives: the canonical request less our requestId. */

@@ -55,7 +55,7 @@ class EmbeddedBrokerTest {
 
     private static BrokerSettings settings(int port, Path dir) {
         return new BrokerSettings("", "", "", port, dir, 5, 50, "enkash.cards.requests", "enkash.cards.results",
-                "enkash.cards.dlq");
+                "enkash.cards.dlq", false);
     }
 
     private static Connection connect(BrokerSettings settings) throws Exception {
