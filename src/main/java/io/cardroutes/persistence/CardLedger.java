@@ -39,9 +39,6 @@ public class CardLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(CardLedger.class);
 
-    /** Internal: the exchange's request conflicts with the stored one under its id, whose row stays as it is. */
-    private static final String CONFLICT = "cardRequestIdConflict";
-
     /** Internal: the signal that wakes this request's in-process duplicates once its outcome is recorded. */
     private static final String SETTLED_SIGNAL = "cardSettledSignal";
 
@@ -130,7 +127,7 @@ public class CardLedger {
             if (row == null) {
                 throw raced;
             }
-            refuseOtherContent(exchange, row, hash);
+            refuseOtherContent(row, hash);
             return replay(exchange, row);
         } catch (RuntimeException unknown) {
             settle(requestId, signal); // a timed-out or lost write: no duplicate here may wait for it
@@ -141,7 +138,7 @@ public class CardLedger {
             return null;
         }
         settle(requestId, signal);
-        refuseOtherContent(exchange, found, hash);
+        refuseOtherContent(found, hash);
         if (adoptable(found)) {
             return adopt(exchange, found) ? null : replay(exchange, settled(find(requestId)));
         }
@@ -169,9 +166,8 @@ public class CardLedger {
      * for a person) is refused: a replay would tell the second person of the first one's card. Rows
      * stored before fingerprints existed, and requests without one, are not compared.
      */
-    private static void refuseOtherContent(Exchange exchange, CardRequestEntity row, String hash) {
+    private static void refuseOtherContent(CardRequestEntity row, String hash) {
         if (hash != null && row.getRequestHash() != null && !hash.equals(row.getRequestHash())) {
-            exchange.setProperty(CONFLICT, true);
             throw new RequestIdConflictException(row.getRequestId());
         }
     }
@@ -446,18 +442,21 @@ public class CardLedger {
         if (held != null) {
             held.recorded = true; // from now on the commit below wakes the duplicates, not the exchange's end
         }
+        boolean claimed = exchange.getProperty(CardExchange.CLAIMED_AT) != null;
         writes.submit(session -> {
             for (Object row : rows) {
                 if (!(row instanceof CardRequestEntity request)) {
                     session.insert(row); // a batch item
+                } else if (!claimed) {
+                    // refused before any claim: recorded only if the id is new, never over another's row
+                    if (session.get(CardRequestEntity.class, request.getRequestId()) == null) {
+                        session.insert(row);
+                    }
                 } else if (writeOutcome(session, request) == 0) {
                     CardRequestEntity stored = session.get(CardRequestEntity.class, request.getRequestId());
-                    if (stored == null) {
-                        session.insert(row); // a request refused before it was claimed
-                    } else {
-                        LOG.warn("The outcome {} of request {} was not recorded: its row is {} and held by {}",
-                                request.getStatus(), request.getRequestId(), stored.getStatus(), stored.getOwner());
-                    }
+                    LOG.warn("The outcome {} of request {} was not recorded: its row is {} and held by {}",
+                            request.getStatus(), request.getRequestId(),
+                            stored == null ? "gone" : stored.getStatus(), stored == null ? "no one" : stored.getOwner());
                 }
             }
             return null;
@@ -495,7 +494,7 @@ public class CardLedger {
         CardOutcome outcome = exchange.getProperty(CardExchange.OUTCOME, CardOutcome.class);
         Instant now = now();
         List<Object> rows = new ArrayList<>(2);
-        if (!outcome.replay() && !exchange.getProperty(CONFLICT, false, Boolean.class)) {
+        if (!outcome.replay()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
             CardRequestEntity row = new CardRequestEntity();

@@ -8,8 +8,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import org.apache.camel.component.file.GenericFile;
-
 /**
  * The fingerprint of an input file's bytes, part of the default requestId of its records
  * ({@code <file name>@<digest>#<record number>}): the same file dropped again is a replay of the
@@ -20,8 +18,8 @@ public class SourceDigest {
     /** Hex characters of SHA-256 kept: 12 (48 bits) tell a partner's files apart. */
     static final int LENGTH = 12;
 
-    /** Reads the file once, as a stream, whatever its size. */
-    public String of(GenericFile<?> file) throws IOException {
+    /** Reads the file at {@code path} once, as a stream, whatever its size. */
+    public String of(String path) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -29,7 +27,7 @@ public class SourceDigest {
             throw new IllegalStateException(e);
         }
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(Path.of(file.getAbsoluteFilePath()))) {
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 sha.update(buffer, 0, n);
             }

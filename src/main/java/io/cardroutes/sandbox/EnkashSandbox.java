@@ -114,6 +114,8 @@ public final class EnkashSandbox implements Service {
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final AtomicInteger rejectedTokenCalls = new AtomicInteger();
     private final AtomicInteger createCalls = new AtomicInteger();
+    private final AtomicInteger createsInProgress = new AtomicInteger();
+    private final AtomicInteger peakCreatesInProgress = new AtomicInteger();
     private final AtomicInteger searchCalls = new AtomicInteger();
     private final FaultQueue faults = new FaultQueue(false);
     private final FaultQueue searchFaults = new FaultQueue(true);
@@ -309,6 +311,7 @@ public final class EnkashSandbox implements Service {
         tokenCalls.set(0);
         rejectedTokenCalls.set(0);
         createCalls.set(0);
+        peakCreatesInProgress.set(0);
         searchCalls.set(0);
         cardsInOrder.clear();
         cardsById.clear();
@@ -346,6 +349,11 @@ public final class EnkashSandbox implements Service {
 
     public int createCalls() {
         return createCalls.get();
+    }
+
+    /** The most Create calls that were being answered at the same moment since start or reset. */
+    public int peakCreatesInProgress() {
+        return peakCreatesInProgress.get();
     }
 
     public int searchCalls() {
@@ -733,6 +741,7 @@ public final class EnkashSandbox implements Service {
 
     private Answer create(HttpExchange exchange, byte[] raw) throws InterruptedException {
         createCalls.incrementAndGet();
+        peakCreatesInProgress.accumulateAndGet(createsInProgress.incrementAndGet(), Math::max);
         CreateCall call = new CreateCall(callSequence.incrementAndGet(), lowerCaseHeaders(exchange),
                 new String(raw, StandardCharsets.UTF_8));
         Answer answer = null;
@@ -740,6 +749,7 @@ public final class EnkashSandbox implements Service {
             answer = answerCreate(exchange, call);
             return answer;
         } finally {
+            createsInProgress.decrementAndGet();
             call.record(answer == null ? 500 : answer.status());
         }
     }

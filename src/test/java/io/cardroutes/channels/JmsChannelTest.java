@@ -301,11 +301,8 @@ class JmsChannelTest {
             assertThat(results.receive(30_000)).isNotNull();
         }
 
-        List<Instant> received = new ArrayList<>(sandbox.createCallsReceived().stream().map(RecordedCall::receivedAt)
-                .sorted().toList());
-        assertThat(received).hasSize(requests);
-        // each EnKash answer took a second: one after another, the last call would come 3 s after the first
-        assertThat(Duration.between(received.get(0), received.get(requests - 1))).isLessThan(Duration.ofMillis(900));
+        // each answer is held back a second: the calls overlapped only if several consumers sent at once
+        assertThat(sandbox.peakCreatesInProgress()).isGreaterThan(1);
     }
 
     private void send(Message message) throws Exception {
