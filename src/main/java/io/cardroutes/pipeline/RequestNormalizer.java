@@ -1,6 +1,7 @@
 package io.cardroutes.pipeline;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,11 @@ public class RequestNormalizer {
 
     public static final String REQUEST_ID = "requestId";
     static final Set<String> BOOLEAN_FIELDS = Set.of("physicalCard", "physicalDeliveryAddressFlag");
+    /** The most characters of canonical JSON one request may have: the width of card_request.request_json. */
+    public static final int MAX_REQUEST_CHARS = 20_000;
+    /** companyId and cardAccountId are kept in columns of their own, this wide. */
+    static final int MAX_ACCOUNT_CHARS = 100;
+    private static final List<String> ACCOUNT_FIELDS = List.of("companyId", "cardAccountId");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String defaultCompanyId;
@@ -45,10 +51,29 @@ public class RequestNormalizer {
         String requestId = id == null ? fallbackId : String.valueOf(id);
         request.putIfAbsent(REQUEST_ID, requestId);
         exchange.setProperty(CardExchange.REQUEST_ID, requestId);
-        exchange.setProperty(CardExchange.REQUEST, request);
         String json = JSON.writeValueAsString(request);
+        checkFits(request, json);
+        exchange.setProperty(CardExchange.REQUEST, request);
         exchange.setProperty(CardExchange.REQUEST_JSON, json);
         exchange.getMessage().setBody(json);
+    }
+
+    /**
+     * Refuses a request the ledger's columns cannot hold, before it is claimed. Called before the
+     * request is kept on the exchange, so its REJECTED row is written without the values that do not fit.
+     */
+    static void checkFits(Map<String, Object> request, String json) {
+        int length = json.codePointCount(0, json.length());
+        if (length > MAX_REQUEST_CHARS) {
+            throw new InvalidRequestException("the request is too large: " + length + " characters as JSON, at most "
+                    + MAX_REQUEST_CHARS + " are accepted");
+        }
+        for (String field : ACCOUNT_FIELDS) {
+            Object value = request.get(field);
+            if (value != null && String.valueOf(value).length() > MAX_ACCOUNT_CHARS) {
+                throw new InvalidRequestException(field + " is longer than " + MAX_ACCOUNT_CHARS + " characters");
+            }
+        }
     }
 
     /** The Create body EnKash receives: the canonical request less our requestId. */
