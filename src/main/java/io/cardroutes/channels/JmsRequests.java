@@ -7,8 +7,15 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cardroutes.pipeline.InvalidRequestException;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TextMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.jms.JmsMessage;
 
 /**
  * What the JMS channel knows about messages: which requests a message holds and their requestIds
@@ -64,6 +71,29 @@ public class JmsRequests {
             return requests;
         }
         throw new InvalidRequestException("a card request message must hold a JSON object or an array of objects");
+    }
+
+    /**
+     * Why the message cannot hold a card request before anything reads its body, or null when it is
+     * a TextMessage or BytesMessage with content. Decided on the JMS type alone: an ObjectMessage is
+     * never deserialized here.
+     */
+    public String unreadable(Exchange exchange) throws JMSException {
+        jakarta.jms.Message jms = exchange.getMessage() instanceof JmsMessage received ? received.getJmsMessage() : null;
+        if (jms == null) {
+            // Camel keeps no JMS message for a TextMessage without text; elsewhere the parser decides
+            return exchange.getMessage().getBody() == null ? "the message has no body" : null;
+        }
+        if (jms instanceof TextMessage text) {
+            return text.getText() == null || text.getText().isBlank() ? "the message has no body" : null;
+        }
+        if (jms instanceof BytesMessage bytes) {
+            return bytes.getBodyLength() == 0 ? "the message has no body" : null;
+        }
+        String type = jms instanceof MapMessage ? "a MapMessage" : jms instanceof ObjectMessage ? "an ObjectMessage"
+                : jms instanceof StreamMessage ? "a StreamMessage" : null;
+        return type == null ? "the message has no body"
+                : "a card request must be a TextMessage or BytesMessage holding JSON, not " + type;
     }
 
     /** The DLQ message's {@value #DLQ_REASON}: what is wrong, with line and column for broken JSON. */

@@ -1,10 +1,10 @@
 package io.cardroutes.persistence;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,12 +62,14 @@ public class BatchLedger {
         });
     }
 
-    /** Writes the batch's results as a JSON array to {@code target}, atomically (temp file, then move). */
-    public void writeResults(String batchId, String target) throws IOException {
+    /**
+     * Writes the batch's results as a JSON array to {@code <workDir>/<batchId>.json} and returns that
+     * file; the route moves it to its name in the outbox (the file component, renaming the work file).
+     */
+    public File results(String batchId, String workDir) throws IOException {
         writes.flush();
-        Path path = Path.of(target);
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        Path temp = path.resolveSibling(path.getFileName() + ".tmp");
+        Path temp = Path.of(workDir).resolve(batchId + ".json");
+        Files.createDirectories(temp.toAbsolutePath().getParent());
         EntityManager em = database.emf().createEntityManager();
         try (OutputStream out = Files.newOutputStream(temp);
              JsonGenerator json = JSON.createGenerator(out).useDefaultPrettyPrinter();
@@ -94,7 +96,7 @@ public class BatchLedger {
         } finally {
             em.close();
         }
-        Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return temp.toFile();
     }
 
     /** Records how many requests a batch holds before they run, so its status can show progress. */

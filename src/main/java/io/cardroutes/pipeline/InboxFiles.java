@@ -1,9 +1,12 @@
 package io.cardroutes.pipeline;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,6 +26,8 @@ public class InboxFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
     static final String IN_PROGRESS = ".inprogress";
+    static final String RESULTS_SUFFIX = ".results.json";
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /**
      * At start-up, before the inbox is read: puts the files a stopped or killed run left in progress
@@ -75,6 +80,35 @@ public class InboxFiles {
         } catch (IOException e) {
             LOG.debug("could not tidy {}: {}", inProgress, e.toString());
         }
+    }
+
+    /**
+     * The file's bytes without a leading UTF-8 byte-order mark (which spreadsheet programs write and
+     * which would otherwise become part of the first CSV column's name), still streamed.
+     */
+    public InputStream withoutByteOrderMark(InputStream in) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in);
+        buffered.mark(BOM.length);
+        byte[] start = buffered.readNBytes(BOM.length);
+        if (!Arrays.equals(start, BOM)) {
+            buffered.reset();
+        }
+        return buffered;
+    }
+
+    /**
+     * The name of the results file for input file {@code inputName}: {@code <inputName>.results.json}
+     * (so {@code X.csv} and {@code X.json} never share one), or, while that name is still taken in
+     * {@code outbox} by an earlier file's results, {@code <inputName>.2.results.json}, {@code .3.}, and
+     * so on: the first free one. A results file is never overwritten.
+     */
+    public String resultsName(String outbox, String inputName) {
+        Path folder = Path.of(outbox);
+        String name = inputName + RESULTS_SUFFIX;
+        for (int n = 2; Files.exists(folder.resolve(name)); n++) {
+            name = inputName + "." + n + RESULTS_SUFFIX;
+        }
+        return name;
     }
 
     /** A JSON file holds one request object or an array of them; either way the splitter gets a list. */

@@ -24,6 +24,11 @@ public class RequestNormalizer {
     static final String CONTROL_CHARACTERS = "requestId holds control characters (CR, LF, tab or others), which no id may hold";
     static final int MAX_ID_LENGTH = 200;
     static final Set<String> BOOLEAN_FIELDS = Set.of("physicalCard", "physicalDeliveryAddressFlag");
+    /** The most characters of canonical JSON one request may have: the width of card_request.request_json. */
+    public static final int MAX_REQUEST_CHARS = 20_000;
+    /** companyId and cardAccountId are kept in columns of their own, this wide. */
+    static final int MAX_ACCOUNT_CHARS = 100;
+    private static final List<String> ACCOUNT_FIELDS = List.of("companyId", "cardAccountId");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper SORTED = new ObjectMapper()
             .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -58,10 +63,16 @@ public class RequestNormalizer {
         Map<String, Object> request = canonical(raw);
         Object id = request.get(REQUEST_ID);
         String requestId = id == null ? fallbackId : String.valueOf(id);
+        if (requestId.length() > MAX_ID_LENGTH) {
+            // reported under its first 200 characters: the ledger and the results keep no longer id
+            exchange.setProperty(CardExchange.REQUEST_ID, printable(requestId));
+            throw new InvalidRequestException("requestId is longer than " + MAX_ID_LENGTH + " characters");
+        }
         request.putIfAbsent(REQUEST_ID, requestId);
         exchange.setProperty(CardExchange.REQUEST_ID, requestId);
-        exchange.setProperty(CardExchange.REQUEST, request);
         String json = JSON.writeValueAsString(request);
+        checkFits(request, json);
+        exchange.setProperty(CardExchange.REQUEST, request);
         exchange.setProperty(CardExchange.REQUEST_JSON, json);
         exchange.setProperty(CardExchange.REQUEST_HASH, fingerprint(request));
         exchange.getMessage().setBody(json);
@@ -90,6 +101,24 @@ public class RequestNormalizer {
             out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
         return out.length() <= MAX_ID_LENGTH ? out.toString() : out.substring(0, MAX_ID_LENGTH);
+    }
+
+    /**
+     * Refuses a request the ledger's columns cannot hold, before it is claimed. Called before the
+     * request is kept on the exchange, so its REJECTED row is written without the values that do not fit.
+     */
+    static void checkFits(Map<String, Object> request, String json) {
+        int length = json.codePointCount(0, json.length());
+        if (length > MAX_REQUEST_CHARS) {
+            throw new InvalidRequestException("the request is too large: " + length + " characters as JSON, at most "
+                    + MAX_REQUEST_CHARS + " are accepted");
+        }
+        for (String field : ACCOUNT_FIELDS) {
+            Object value = request.get(field);
+            if (value != null && String.valueOf(value).length() > MAX_ACCOUNT_CHARS) {
+                throw new InvalidRequestException(field + " is longer than " + MAX_ACCOUNT_CHARS + " characters");
+            }
+        }
     }
 
     /** The Create body EnKash receives: the canonical request less our requestId. */

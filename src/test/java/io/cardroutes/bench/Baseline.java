@@ -297,7 +297,7 @@ public final class Baseline {
             close.setString(3, batchId);
             close.executeUpdate();
         }
-        writeResults(c, batchId, outbox.resolve(name.substring(0, name.lastIndexOf('.')) + ".results.json"));
+        writeResults(c, batchId, outbox.resolve(name + ".results.json"));
         Files.move(file, file.resolveSibling(".done").resolve(name + "-" + System.currentTimeMillis()),
                 StandardCopyOption.REPLACE_EXISTING);
     }

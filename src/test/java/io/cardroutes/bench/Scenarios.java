@@ -111,7 +111,7 @@ final class Scenarios {
             }
         }
         Measure r = start(t, "file", name, n, latencyMs, concurrency);
-        Path results = t.outbox.resolve(name + ".results.json");
+        Path results = t.outbox.resolve(name + ".csv.results.json");
         ProcessProbe probe = t.probe();
         probe.mark();
         double cpu0 = probe.cpuSeconds();

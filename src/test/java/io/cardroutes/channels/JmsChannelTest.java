@@ -234,6 +234,39 @@ class JmsChannelTest {
     }
 
     @Test
+    void a_message_without_a_body_or_of_a_type_that_holds_no_json_goes_to_the_dlq_at_once_with_its_reason()
+            throws Exception {
+        jakarta.jms.MapMessage map = session.createMapMessage();
+        map.setString("firstName", "Asha");
+        map.setStringProperty("kind", "map");
+        send(map);
+        TextMessage nullText = session.createTextMessage();
+        nullText.setStringProperty("kind", "null-text");
+        send(nullText);
+        jakarta.jms.ObjectMessage object = session.createObjectMessage(request(mobile()));
+        object.setStringProperty("kind", "object");
+        send(object);
+        String mobile = mobile();
+        send(session.createTextMessage(request(mobile)));
+
+        JsonNode outcome = JSON.readTree(((TextMessage) receive(session.createQueue(RESULTS))).getText());
+        Map<String, String> reasons = new java.util.TreeMap<>();
+        for (int i = 0; i < 3; i++) {
+            Message dead = receive(session.createQueue(DLQ));
+            reasons.put(dead.getStringProperty("kind"), dead.getStringProperty("dlqReason"));
+        }
+
+        assertThat(outcome.get("status").asText()).isEqualTo("CREATED");
+        assertThat(reasons).containsEntry("map", "a card request must be a TextMessage or BytesMessage holding JSON, "
+                + "not a MapMessage")
+                .containsEntry("object", "a card request must be a TextMessage or BytesMessage holding JSON, "
+                        + "not an ObjectMessage")
+                .containsEntry("null-text", "the message has no body");
+        assertThat(sandbox.createCalls()).as("only the readable request reached EnKash").isEqualTo(1);
+        assertThat(receiveNoWait(REQUESTS)).as("the requests queue is empty").isNull();
+    }
+
+    @Test
     void a_message_whose_handling_fails_after_the_create_call_is_redelivered_and_answered_from_the_record()
             throws Exception {
         String mobile = mobile();

@@ -352,6 +352,38 @@ class RestChannelTest {
         assertThat(count("card_batch")).isEqualTo(batchesBefore);
     }
 
+    @Test
+    void a_request_larger_than_the_ledger_holds_answers_422_naming_the_limit_and_reaches_no_one() throws Exception {
+        String key = "REST-HUGE-" + UUID.randomUUID();
+        String huge = "{\"firstName\":\"Asha\",\"mobile\":\"" + mobile() + "\",\"address\":\"" + "x".repeat(25_000) + "\"}";
+
+        HttpResponse<String> answer = post("/cards", huge, "Idempotency-Key", key);
+
+        assertThat(answer.statusCode()).isEqualTo(422);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = JSON.readTree(answer.body());
+        assertThat(problem.get("detail").asText()).contains("too large").contains("20000");
+        assertThat(answer.body()).doesNotContainIgnoringCase("insert").doesNotContainIgnoringCase("varchar");
+        assertThat(sandbox.createCalls()).isZero();
+        assertThat(bundle.awaitRow(key, "REJECTED").get("request_json")).isNull();
+    }
+
+    @Test
+    void a_csv_batch_with_an_unterminated_quote_answers_400_naming_the_line() throws Exception {
+        long batchesBefore = count("card_batch");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/cards/batch"))
+                .header("Content-Type", "text/csv").header("X-API-Key", KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("firstName,mobile\nAsha,9876500301\n\"Ravi,9876500302\n"))
+                .build();
+
+        HttpResponse<String> answer = send(request);
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(JSON.readTree(answer.body()).get("detail").asText()).contains("line 3");
+        assertThat(count("card_batch")).isEqualTo(batchesBefore);
+    }
+
     // ------------------------------------------------------------------ reads
 
     @Test

@@ -58,7 +58,7 @@ class CrashRecoveryIT {
             Path results;
             try (PackagedJar second = jar(enkash)) {
                 second.start();
-                results = second.outbox.resolve("crash.results.json");
+                results = second.outbox.resolve("crash.csv.results.json");
                 Bundle.await(() -> Files.exists(results), Duration.ofSeconds(120), "results after restart");
                 assertThat(Files.readString(second.log)).as("the half-read file came back from .inprogress")
                         .contains("crash.csv was left in progress by an earlier run: back in the inbox as crash.csv");

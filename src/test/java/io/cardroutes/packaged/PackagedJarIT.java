@@ -30,8 +30,8 @@ class PackagedJarIT {
                 Files.copy(Path.of("examples", example), part);
                 Files.move(part, jar.inbox.resolve(example), StandardCopyOption.ATOMIC_MOVE);
             }
-            Path csvResults = jar.outbox.resolve("gift-cards.results.json");
-            Path jsonResults = jar.outbox.resolve("meal-card.results.json");
+            Path csvResults = jar.outbox.resolve("gift-cards.csv.results.json");
+            Path jsonResults = jar.outbox.resolve("meal-card.json.results.json");
             Bundle.await(() -> Files.exists(csvResults) && Files.exists(jsonResults), Duration.ofSeconds(60),
                     "results of the examples");
 
@@ -62,7 +62,7 @@ class PackagedJarIT {
             Path part = home.resolve("meal-card.json.part");
             Files.copy(Path.of("examples", "meal-card.json"), part);
             Files.move(part, again.inbox.resolve("meal-card.json"), StandardCopyOption.ATOMIC_MOVE);
-            Path results = again.outbox.resolve("meal-card.results.json");
+            Path results = again.outbox.resolve("meal-card.json.results.json");
             Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "results");
             assertThat(new ObjectMapper().readTree(results.toFile()).get(0).get("status").asText()).isEqualTo("CREATED");
         }

@@ -65,7 +65,7 @@ class TwoInstancesIT {
                 second.append(csv(0, REPLAYED).substring(csv(0, 0).length())); // a client replays 100 of the first's
                 drop(two, "second.csv", second.toString());
 
-                Bundle.await(() -> Files.exists(two.outbox.resolve("second.results.json")), Duration.ofSeconds(120),
+                Bundle.await(() -> Files.exists(two.outbox.resolve("second.csv.results.json")), Duration.ofSeconds(120),
                         "the second bundle's results");
                 one.kill(); // mid-file: it sends four at a time
             }
@@ -73,7 +73,7 @@ class TwoInstancesIT {
                     .as("the first file was cut short by the kill").isLessThan(FIRST + SECOND);
             try (PackagedJar again = jar(oneHome, "it-one", database, enkash)) {
                 again.start(); // its unfinished file comes back from .inprogress; its orphans are adopted at once
-                Bundle.await(() -> Files.exists(again.outbox.resolve("first.results.json")), Duration.ofSeconds(180),
+                Bundle.await(() -> Files.exists(again.outbox.resolve("first.csv.results.json")), Duration.ofSeconds(180),
                         "the restarted first bundle's results");
                 Bundle.await(() -> enkash.cards().size() >= FIRST + SECOND, Duration.ofSeconds(60), "every card");
             }

@@ -102,8 +102,7 @@ public final class Bundle implements AutoCloseable {
 
     /** The results file for input file {@code name}, once written (and removes it, so the next drop waits again). */
     public JsonNode awaitResults(String name) throws Exception {
-        String base = name.substring(0, name.lastIndexOf('.'));
-        Path results = outbox.resolve(base + ".results.json");
+        Path results = outbox.resolve(name + ".results.json");
         await(() -> Files.exists(results), Duration.ofSeconds(60), "results file " + results);
         JsonNode node = JSON.readTree(results.toFile());
         Files.delete(results);
