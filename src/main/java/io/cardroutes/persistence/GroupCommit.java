@@ -267,7 +267,7 @@ public final class GroupCommit extends ServiceSupport {
     }
 
     private void runAlone(Unit<?> unit) {
-        Throwable failure = unit.run(database);
+        Throwable failure = unit.runOnWriter(database);
         if (failure == null) {
             count(1);
         } else if (failure instanceof Error error) {
@@ -357,6 +357,22 @@ public final class GroupCommit extends ServiceSupport {
                 return null;
             } catch (RuntimeException | Error e) {
                 done.completeExceptionally(e);
+                return e;
+            }
+        }
+
+        /**
+         * On the writer: like {@link #run}, but an Error leaves the unit open, so that it fails only once
+         * the writer has marked itself stopped (its caller then sees the health check DOWN, not UP).
+         */
+        Throwable runOnWriter(Database database) {
+            try {
+                done.complete(alone(database.sessions(), work));
+                return null;
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                return e;
+            } catch (Error e) {
                 return e;
             }
         }
