@@ -105,6 +105,11 @@ public final class PackagedJar implements AutoCloseable {
         return process.pid();
     }
 
+    /** The bundle's JVM, for a test that signals it and watches how it ends. */
+    public Process process() {
+        return process;
+    }
+
     /** kill -9: no shutdown hook, no graceful stop. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
