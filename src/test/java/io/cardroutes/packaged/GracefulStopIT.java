@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -59,7 +58,7 @@ class GracefulStopIT {
             }
             try (PackagedJar first = jar(enkash)) {
                 first.start();
-                drop(first, "stop.csv", csv.toString());
+                first.drop("stop.csv", csv.toString());
                 Bundle.await(() -> enkash.createCalls() >= 50, Duration.ofSeconds(60), "50 Create calls");
 
                 int sentBeforeStop = enkash.createCalls();
@@ -155,13 +154,8 @@ class GracefulStopIT {
 
     private PackagedJar jar(EnkashSandbox enkash) throws Exception {
         return new PackagedJar(home)
+                .env("APP_INSTANCE_NAME", "graceful-stop") // the restart is the same instance (see CrashRecoveryIT)
                 .env("ENKASH_SANDBOX_ENABLED", "false")
                 .env("ENKASH_BASE_URL", "http://localhost:" + enkash.port());
-    }
-
-    private static void drop(PackagedJar jar, String name, String content) throws Exception {
-        Path part = jar.home.resolve(name + ".part");
-        Files.writeString(part, content);
-        Files.move(part, jar.inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 }
