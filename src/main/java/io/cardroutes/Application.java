@@ -3,6 +3,9 @@ package io.cardroutes;
 import io.cardroutes.channels.ChannelsConfiguration;
 import io.cardroutes.ops.ManagementPort;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * Starts the bundle: Camel Main reading config/application.properties and routes/*.camel.yaml
@@ -10,12 +13,15 @@ import org.apache.camel.main.Main;
  */
 public final class Application {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
     private Application() {
     }
 
     public static void main(String[] args) throws Exception {
         Main main = create();
-        main.run(args);
+        stopOnSigterm(main);
+        System.exit(main.run(args));
     }
 
     /** The Main every entry point uses (the jar, the tests, the benchmarks). */
@@ -27,5 +33,18 @@ public final class Application {
         main.configure().addConfiguration(new BundleConfiguration());
         main.configure().addConfiguration(new ChannelsConfiguration());
         return main;
+    }
+
+    /**
+     * SIGTERM (docker stop, Kubernetes) is how the bundle is normally stopped, so it ends like any
+     * completed run: Camel's graceful stop (app.shutdown.grace-ms) on the main thread, then exit 0.
+     * Left to the JVM, SIGTERM runs the same stop in a shutdown hook but always exits 143, which
+     * supervisors count as a failure.
+     */
+    private static void stopOnSigterm(Main main) {
+        Signal.handle(new Signal("TERM"), signal -> {
+            LOG.info("SIGTERM: stopping (no new work; requests in flight get app.shutdown.grace-ms to finish)");
+            main.completed();
+        });
     }
 }

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.concurrent.TimeUnit;
 
 import io.cardroutes.enkash.AnswerClassifier;
 import io.cardroutes.enkash.CardSearch;
@@ -37,6 +38,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.ShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +81,7 @@ public class BundleConfiguration implements CamelConfiguration {
                 database.awaitReady();
             }
         });
+        gracePeriod(context, Duration.ofMillis(settings.longValue("app.shutdown.grace-ms")));
 
         EnkashCodec codec = new EnkashCodec(enkash);
         registry.bind("enkashCodec", codec);
@@ -131,6 +134,19 @@ public class BundleConfiguration implements CamelConfiguration {
             host = "localhost";
         }
         return host + ":" + settings.text("app.http.port");
+    }
+
+    /**
+     * How long a stop waits for the requests in flight (app.shutdown.grace-ms) before Camel forces it.
+     * Set once Camel has started, after Camel Main applied camel.main.shutdown-timeout, which counts
+     * whole seconds only.
+     */
+    private static void gracePeriod(CamelContext context, Duration grace) {
+        addStartupListener(context, (started, alreadyStarted) -> {
+            ShutdownStrategy stop = started.getShutdownStrategy();
+            stop.setTimeUnit(TimeUnit.MILLISECONDS);
+            stop.setTimeout(grace.toMillis());
+        });
     }
 
     /** The alert mail's SMTP login, kept out of the route file; none when no user is configured. */

@@ -13,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Two things about the bundle's HTTP server that no route can say. A body over
+ * Three things about the bundle's HTTP server that no route can say. While the bundle stops, every
+ * new call is answered 503 at once (calls in flight finish; nothing of a refused call was recorded, so
+ * sending it again, elsewhere or later, is safe). A body over
  * {@code camel.server.max-body-size} is refused by the server before any route runs; this makes that
  * 413 a problem+json answer like the others (instead of plain text and an ERROR log line per call).
  * And no answer ever carries the caller's X-API-Key back (platform-http echoes request headers on
@@ -32,7 +34,10 @@ final class HttpServerSetup {
         headers.getOutFilter().add(ApiKeyGuard.HEADER.toLowerCase(java.util.Locale.ROOT));
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(headers);
 
-        String tooLarge = problem(maxBodyBytes);
+        String tooLarge = json(Problems.problem("too-large", "The body is too large", 413,
+                "bodies of more than " + maxBodyBytes + " bytes are refused"));
+        String stopping = json(Problems.problem("stopping", "The bundle is stopping", 503,
+                "it takes no new calls while it stops; nothing of this call was recorded: send it again"));
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
@@ -46,6 +51,17 @@ final class HttpServerSetup {
                 if (router == null) {
                     LOG.warn("No platform-http router for port {}: bodies over the limit get a plain 413", port);
                 } else {
+                    // ahead of every route (platform-http's and management's): no new call starts during a stop
+                    router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+                        if (started.isStopping()) {
+                            ctx.response().setStatusCode(503)
+                                    .putHeader("Content-Type", Problems.PROBLEM_TYPE)
+                                    .putHeader("Connection", "close")
+                                    .end(stopping);
+                        } else {
+                            ctx.next();
+                        }
+                    });
                     // platform-http's routes live in a sub-router: its failure handlers see the body limit's 413
                     router.route().failureHandler(ctx -> {
                         if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
@@ -62,9 +78,7 @@ final class HttpServerSetup {
         });
     }
 
-    private static String problem(long maxBodyBytes) {
-        Map<String, Object> problem = Problems.problem("too-large", "The body is too large", 413,
-                "bodies of more than " + maxBodyBytes + " bytes are refused");
+    private static String json(Map<String, Object> problem) {
         try {
             return JSON.writeValueAsString(problem);
         } catch (JsonProcessingException e) {

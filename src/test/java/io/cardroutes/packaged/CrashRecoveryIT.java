@@ -90,7 +90,10 @@ class CrashRecoveryIT {
     }
 
     private PackagedJar jar(EnkashSandbox enkash) throws Exception {
+        // each PackagedJar gets a free HTTP port, which is part of the default instance name: the
+        // restart must be the same instance to adopt the killed run's requests at once (not after their lease)
         return new PackagedJar(home)
+                .env("APP_INSTANCE_NAME", "crash-recovery")
                 .env("ENKASH_SANDBOX_ENABLED", "false")
                 .env("ENKASH_BASE_URL", "http://localhost:" + enkash.port());
     }

@@ -105,6 +105,18 @@ public final class PackagedJar implements AutoCloseable {
         return process.pid();
     }
 
+    /** Drops a file into the inbox as a user should: written beside it, then moved in at once. */
+    public void drop(String name, String content) throws IOException {
+        Path part = home.resolve(name + ".part");
+        Files.writeString(part, content);
+        Files.move(part, inbox.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The bundle's JVM, for a test that signals it and watches how it ends. */
+    public Process process() {
+        return process;
+    }
+
     /** kill -9: no shutdown hook, no graceful stop. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
