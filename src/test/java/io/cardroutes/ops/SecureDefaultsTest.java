@@ -71,7 +71,7 @@ class SecureDefaultsTest {
         Path note = bundle.errorDir.resolve("broken.json.error.txt");
         Bundle.await(() -> Files.exists(note), Duration.ofSeconds(30), "the error note");
         bundle.drop("again.json", "{\"requestId\":\"PRIVATE-2\",\"mobile\":\"9876500702\"}");
-        Path results = bundle.outbox.resolve("again.results.json");
+        Path results = bundle.outbox.resolve("again.json.results.json");
         Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "a results file");
 
         List<Path> folders = List.of(bundle.outbox, bundle.errorDir, bundle.home.resolve("db"),

@@ -84,7 +84,7 @@ class GracefulStopIT {
                 assertThat(statuses.getOrDefault("SENDING", 0)).as("left in flight").isLessThanOrEqualTo(CONCURRENCY);
                 assertThat(statuses.values().stream().mapToInt(Integer::intValue).sum())
                         .as("rows: only the requests started before the stop").isEqualTo(enkash.createCalls());
-                assertThat(first.outbox.resolve("stop.results.json")).as("no half results file").doesNotExist();
+                assertThat(first.outbox.resolve("stop.csv.results.json")).as("no half results file").doesNotExist();
                 assertThat(filesNamed(first.inbox.resolve(".inprogress"), "stop.csv")).as("file kept for next start")
                         .hasSize(1);
                 assertThat(Files.readString(first.log))
@@ -94,7 +94,7 @@ class GracefulStopIT {
             Path results;
             try (PackagedJar second = jar(enkash)) {
                 second.start();
-                results = second.outbox.resolve("stop.results.json");
+                results = second.outbox.resolve("stop.csv.results.json");
                 Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "results after restart");
                 assertThat(Files.readString(second.log))
                         .contains("stop.csv was left in progress by an earlier run: back in the inbox as stop.csv");

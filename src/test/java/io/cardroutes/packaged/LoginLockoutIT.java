@@ -89,7 +89,7 @@ class LoginLockoutIT {
         Files.writeString(part, "requestId,firstName,lastName,mobile,email\n" + requestId
                 + ",Asha,Rao,9876543210,asha@example.com\n");
         Files.move(part, jar.inbox.resolve(requestId + ".csv"), StandardCopyOption.ATOMIC_MOVE);
-        Path results = jar.outbox.resolve(requestId + ".results.json");
+        Path results = jar.outbox.resolve(requestId + ".csv.results.json");
         Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "results of " + requestId);
         return new ObjectMapper().readTree(results.toFile()).get(0).get("error").asText();
     }
