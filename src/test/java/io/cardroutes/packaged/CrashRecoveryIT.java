@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -48,7 +47,7 @@ class CrashRecoveryIT {
             }
             try (PackagedJar first = jar(enkash)) {
                 first.start();
-                drop(first, "crash.csv", csv.toString());
+                first.drop("crash.csv", csv.toString());
                 Bundle.await(() -> enkash.createCalls() >= 150, Duration.ofSeconds(60), "150 Create calls");
                 first.kill();
             }
@@ -96,11 +95,5 @@ class CrashRecoveryIT {
                 .env("APP_INSTANCE_NAME", "crash-recovery")
                 .env("ENKASH_SANDBOX_ENABLED", "false")
                 .env("ENKASH_BASE_URL", "http://localhost:" + enkash.port());
-    }
-
-    private static void drop(PackagedJar jar, String name, String content) throws Exception {
-        Path part = jar.home.resolve(name + ".part");
-        Files.writeString(part, content);
-        Files.move(part, jar.inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -57,13 +56,13 @@ class TwoInstancesIT {
             try (PackagedJar one = jar(oneHome, "it-one", database, enkash);
                  PackagedJar two = jar(twoHome, "it-two", database, enkash)) {
                 one.start();
-                drop(one, "first.csv", csv(0, FIRST));
+                one.drop("first.csv", csv(0, FIRST));
                 Bundle.await(() -> enkash.createCalls() >= 50, Duration.ofSeconds(60), "the first bundle sending");
 
                 two.start(); // its recovery sweep runs at once, and every second after
                 StringBuilder second = new StringBuilder(csv(FIRST, FIRST + SECOND));
                 second.append(csv(0, REPLAYED).substring(csv(0, 0).length())); // a client replays 100 of the first's
-                drop(two, "second.csv", second.toString());
+                two.drop("second.csv", second.toString());
 
                 Bundle.await(() -> Files.exists(two.outbox.resolve("second.csv.results.json")), Duration.ofSeconds(120),
                         "the second bundle's results");
@@ -126,11 +125,5 @@ class TwoInstancesIT {
                 .env("ENKASH_RECONCILE_GRACE_MS", "0")
                 .env("ENKASH_SANDBOX_ENABLED", "false")
                 .env("ENKASH_BASE_URL", "http://localhost:" + enkash.port());
-    }
-
-    private static void drop(PackagedJar jar, String name, String content) throws Exception {
-        Path part = jar.home.resolve(name + ".part");
-        Files.writeString(part, content);
-        Files.move(part, jar.inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 }
