@@ -13,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Three things about the bundle's HTTP server that no route can say. While the bundle stops, every
+ * Four things about the bundle's HTTP server that no route can say. A call to a known path with a
+ * method or body type its operation does not take gets a problem+json 405 (with Allow) or 415
+ * ({@link OperationProblems}). While the bundle stops, every
  * new call is answered 503 at once (calls in flight finish; nothing of a refused call was recorded, so
  * sending it again, elsewhere or later, is safe). A body over
  * {@code camel.server.max-body-size} is refused by the server before any route runs; this makes that
@@ -61,6 +63,23 @@ final class HttpServerSetup {
                         } else {
                             ctx.next();
                         }
+                    });
+                    // after every operation: a known path with another method (405) or body type (415)
+                    OperationProblems operations = new OperationProblems(
+                            started.getComponent("platform-http", PlatformHttpComponent.class));
+                    router.route().last().handler(ctx -> {
+                        Map<String, Object> problem = operations.problem(ctx.request().method().name(),
+                                ctx.normalizedPath(), ctx.request().getHeader("Content-Type"));
+                        if (problem == null || ctx.response().headWritten()) {
+                            ctx.next();
+                            return;
+                        }
+                        Object allow = problem.remove("allow");
+                        if (allow != null) {
+                            ctx.response().putHeader("Allow", allow.toString());
+                        }
+                        ctx.response().setStatusCode((Integer) problem.get("status"))
+                                .putHeader("Content-Type", Problems.PROBLEM_TYPE).end(json(problem));
                     });
                     // platform-http's routes live in a sub-router: its failure handlers see the body limit's 413
                     router.route().failureHandler(ctx -> {

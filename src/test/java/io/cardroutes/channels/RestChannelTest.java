@@ -440,6 +440,37 @@ class RestChannelTest {
                 .toIterable().contains("201", "200", "400", "401", "409", "413", "422", "502", "503");
     }
 
+    @Test
+    void a_method_a_path_does_not_take_answers_405_problem_with_allow() throws Exception {
+        HttpResponse<String> delete = send(HttpRequest.newBuilder(URI.create(base + "/cards")).header("X-API-Key", KEY)
+                .DELETE());
+        HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(base + "/cards/SOME-ID"))
+                .header("X-API-Key", KEY).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")));
+
+        assertThat(delete.statusCode()).isEqualTo(405);
+        assertThat(delete.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(delete.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(delete.body()).get("status").asInt()).isEqualTo(405);
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(sandbox.createCalls()).isZero();
+    }
+
+    @Test
+    void a_body_type_an_operation_does_not_read_answers_415_problem() throws Exception {
+        HttpResponse<String> plain = send(HttpRequest.newBuilder(URI.create(base + "/cards")).header("X-API-Key", KEY)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("mobile=9876500001")));
+
+        assertThat(plain.statusCode()).isEqualTo(415);
+        assertThat(plain.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(plain.body());
+        assertThat(problem.get("detail").asText()).contains("application/json").contains("text/plain");
+        assertThat(sandbox.createCalls()).isZero();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private JsonNode awaitBatch(String location) throws Exception {
