@@ -8,9 +8,8 @@ import org.apache.camel.ExchangePropertyKey;
  * How the JMS and REST routes take a single request's result from {@code direct:card-pipeline}: they
  * call it with {@code enrich}, on a copy of their exchange, and this strategy brings back only the
  * outcome (body) and the exchange properties (cardOutcome, cardProblems, and the caught exception as
- * {@value #FAILURE}). The pipeline ends a replay with {@code stop} and a failure in a handled
- * onException; called with a plain {@code to}, either would also end the calling route before it
- * could answer.
+ * {@value #FAILURE}). The pipeline ends a failure in a handled onException; called with a plain
+ * {@code to}, that would also end the calling route before it could answer.
  */
 public class PipelineOutcome implements AggregationStrategy {
 

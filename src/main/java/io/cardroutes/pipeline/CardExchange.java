@@ -38,6 +38,10 @@ public final class CardExchange {
     public static final String REQUEST_HASH = "cardRequestHash";
     /** Fingerprint of the input file's bytes, for the default requestIds of its records. */
     public static final String SOURCE_DIGEST = "cardSourceDigest";
+    /** Set on an input file's exchange when the bundle stopped before every request of it started: it waits for the next start. */
+    public static final String FILE_UNFINISHED = "cardFileUnfinished";
+    /** The name the results file of an input file is written under (never over another input's). */
+    public static final String RESULTS_NAME = "cardResultsName";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
 

@@ -98,4 +98,25 @@ class RouteFilesTest {
             }
         }
     }
+
+    @Test
+    void every_exchange_property_the_routes_name_is_a_constant_of_card_exchange() throws Exception {
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field field : io.cardroutes.pipeline.CardExchange.class.getFields()) {
+            if (field.getType() == String.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                declared.add((String) field.get(null));
+            }
+        }
+        java.util.regex.Pattern used = java.util.regex.Pattern.compile(
+                "(?:exchangeProperty\\.|name: )(card[A-Za-z]+)");
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (Path file : routeFiles()) {
+            java.util.regex.Matcher m = used.matcher(Files.readString(file));
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+        }
+        assertThat(named).isNotEmpty();
+        assertThat(declared).as("CardExchange names every property the route files use").containsAll(named);
+    }
 }
