@@ -12,8 +12,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cardroutes.ExceptionClasses;
 import io.cardroutes.enkash.EnkashRetryableException;
 import io.cardroutes.persistence.BatchLedger;
-import io.cardroutes.persistence.CardLedger;
 import io.cardroutes.persistence.CardRequestEntity;
+import io.cardroutes.persistence.OutcomeWriter;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
 import io.cardroutes.pipeline.CardStatus;
@@ -37,11 +37,11 @@ public class RestCards {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestCards.class);
 
-    private final CardLedger cards;
+    private final OutcomeWriter outcomes;
     private final BatchLedger batches;
 
-    public RestCards(CardLedger cards, BatchLedger batches) {
-        this.cards = cards;
+    public RestCards(OutcomeWriter outcomes, BatchLedger batches) {
+        this.outcomes = outcomes;
         this.batches = batches;
     }
 
@@ -172,13 +172,13 @@ public class RestCards {
     /** GET /cards/{requestId}: the recorded outcome, or 404. */
     public void outcome(Exchange exchange) {
         String requestId = exchange.getMessage().getHeader("requestId", String.class);
-        CardRequestEntity row = requestId == null ? null : cards.recorded(requestId);
+        CardRequestEntity row = requestId == null ? null : outcomes.recorded(requestId);
         if (row == null) {
             Problems.problem(exchange, Problems.problem("not-found", "No such request", 404,
                     "no card request with this requestId was recorded"));
             return;
         }
-        Problems.json(exchange, 200, CardLedger.outcomeOf(row, false));
+        Problems.json(exchange, 200, OutcomeWriter.outcomeOf(row, false));
     }
 
     /** Every failure of a REST route: 401 bad key, 400 unreadable, else 500 (logged without request data). */
