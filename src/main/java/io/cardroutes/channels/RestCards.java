@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cardroutes.ExceptionClasses;
+import io.cardroutes.JsonProblems;
 import io.cardroutes.enkash.EnkashRetryableException;
 import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardRequestEntity;
@@ -190,12 +190,10 @@ public class RestCards {
                     rejected.getMessage()));
             return;
         }
-        JsonProcessingException json = jsonProblem(caught);
+        JsonProcessingException json = JsonProblems.in(caught);
         if (json != null) {
-            JsonLocation at = json.getLocation();
             Problems.problem(exchange, Problems.problem("unreadable", "The body is not valid JSON", 400,
-                    json.getOriginalMessage() + (at == null ? ""
-                            : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")));
+                    json.getOriginalMessage() + JsonProblems.where(json)));
             return;
         }
         if (caught instanceof InvalidRequestException invalid) {
@@ -237,14 +235,4 @@ public class RestCards {
             throw new InvalidRequestException(name + " must be a whole number from 0");
         }
     }
-
-    private static JsonProcessingException jsonProblem(Throwable caught) {
-        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JsonProcessingException json) {
-                return json;
-            }
-        }
-        return null;
-    }
-
 }
