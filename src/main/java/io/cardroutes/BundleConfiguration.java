@@ -21,10 +21,13 @@ import io.cardroutes.enkash.EnkashSettings;
 import io.cardroutes.enkash.RetryAfterDelay;
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.BatchLedger;
-import io.cardroutes.persistence.CardLedger;
+import io.cardroutes.persistence.Claims;
 import io.cardroutes.persistence.Database;
 import io.cardroutes.persistence.GroupCommit;
+import io.cardroutes.persistence.InFlight;
+import io.cardroutes.persistence.Leases;
 import io.cardroutes.persistence.LoginGuard;
+import io.cardroutes.persistence.OutcomeWriter;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
@@ -101,13 +104,19 @@ public class BundleConfiguration implements CamelConfiguration {
         GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"),
                 Duration.ofMillis(settings.longValue("app.db.write-timeout-ms")));
         addService(context, writes);
-        CardLedger ledger = new CardLedger(database, writes, clock,
-                Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms")), instanceName(settings),
+        // the ledger of card requests, by job: claims, leases (and adoption), outcomes; the requests held
+        // in flight here are shared by all three
+        InFlight inFlight = new InFlight();
+        Leases leases = new Leases(database, writes, clock, inFlight, instanceName(settings),
                 Duration.ofMillis(settings.longValue("app.lease.duration-ms")));
-        registry.bind("cardLedger", ledger);
+        registry.bind("requestLeases", leases);
+        registry.bind("requestClaims", new Claims(database, writes, clock, inFlight, leases,
+                Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms"))));
+        OutcomeWriter outcomes = new OutcomeWriter(database, writes, clock, inFlight, leases.instance());
+        registry.bind("outcomeWriter", outcomes);
         CardSearch search = new CardSearch(context.createProducerTemplate(), codec, tokens, clock,
                 Duration.ofMillis(settings.longValue("enkash.reconcile.search-cache-ms")));
-        registry.bind("reconciler", new Reconciler(search, ledger::heldByOthers, clock,
+        registry.bind("reconciler", new Reconciler(search, outcomes::heldByOthers, clock,
                 Duration.ofMillis(settings.longValue("enkash.reconcile.clock-skew-ms")),
                 Duration.ofMillis(settings.longValue("enkash.reconcile.grace-ms")),
                 new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone")))));

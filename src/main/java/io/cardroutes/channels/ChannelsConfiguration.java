@@ -3,7 +3,7 @@ package io.cardroutes.channels;
 import io.cardroutes.Settings;
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.BatchLedger;
-import io.cardroutes.persistence.CardLedger;
+import io.cardroutes.persistence.OutcomeWriter;
 import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -49,7 +49,7 @@ public class ChannelsConfiguration implements CamelConfiguration {
         ApiKeyGuard guard = new ApiKeyGuard(settings.set("app.api-keys"));
         registry.bind("apiKeyGuard", guard);
         registry.bind("restCards", new RestCards(
-                registry.lookupByNameAndType("cardLedger", CardLedger.class),
+                registry.lookupByNameAndType("outcomeWriter", OutcomeWriter.class),
                 registry.lookupByNameAndType("batchLedger", BatchLedger.class)));
         registry.bind("restLoginLock",
                 new RestLoginLock(registry.lookupByNameAndType("tokenProvider", TokenProvider.class)));

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cardroutes.JsonProblems;
 import io.cardroutes.pipeline.InvalidRequestException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -99,9 +99,9 @@ public class JmsRequests {
     /** The DLQ message's {@value #DLQ_REASON}: what is wrong, with line and column for broken JSON. */
     public String dlqReason(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        JsonProcessingException json = jsonProblem(caught);
+        JsonProcessingException json = JsonProblems.in(caught);
         if (json != null) {
-            return "not valid JSON: " + json.getOriginalMessage() + where(json);
+            return "not valid JSON: " + json.getOriginalMessage() + JsonProblems.where(json);
         }
         return caught == null ? "unknown" : caught.getMessage();
     }
@@ -109,25 +109,11 @@ public class JmsRequests {
     /** The same for the log: no text from the message itself, which may hold personal data. */
     public String dlqSummary(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        JsonProcessingException json = jsonProblem(caught);
+        JsonProcessingException json = JsonProblems.in(caught);
         if (json != null) {
-            return "not valid JSON" + where(json);
+            return "not valid JSON" + JsonProblems.where(json);
         }
         return caught instanceof InvalidRequestException ? caught.getMessage()
                 : caught == null ? "unknown" : caught.getClass().getSimpleName();
-    }
-
-    private static JsonProcessingException jsonProblem(Throwable caught) {
-        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JsonProcessingException json) {
-                return json;
-            }
-        }
-        return null;
-    }
-
-    private static String where(JsonProcessingException json) {
-        JsonLocation at = json.getLocation();
-        return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 }

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cardroutes.ExceptionClasses;
+import io.cardroutes.JsonProblems;
 import io.cardroutes.enkash.EnkashRetryableException;
 import io.cardroutes.persistence.BatchLedger;
-import io.cardroutes.persistence.CardLedger;
 import io.cardroutes.persistence.CardRequestEntity;
+import io.cardroutes.persistence.OutcomeWriter;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
 import io.cardroutes.pipeline.CardStatus;
@@ -37,11 +37,11 @@ public class RestCards {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestCards.class);
 
-    private final CardLedger cards;
+    private final OutcomeWriter outcomes;
     private final BatchLedger batches;
 
-    public RestCards(CardLedger cards, BatchLedger batches) {
-        this.cards = cards;
+    public RestCards(OutcomeWriter outcomes, BatchLedger batches) {
+        this.outcomes = outcomes;
         this.batches = batches;
     }
 
@@ -172,13 +172,13 @@ public class RestCards {
     /** GET /cards/{requestId}: the recorded outcome, or 404. */
     public void outcome(Exchange exchange) {
         String requestId = exchange.getMessage().getHeader("requestId", String.class);
-        CardRequestEntity row = requestId == null ? null : cards.recorded(requestId);
+        CardRequestEntity row = requestId == null ? null : outcomes.recorded(requestId);
         if (row == null) {
             Problems.problem(exchange, Problems.problem("not-found", "No such request", 404,
                     "no card request with this requestId was recorded"));
             return;
         }
-        Problems.json(exchange, 200, CardLedger.outcomeOf(row, false));
+        Problems.json(exchange, 200, OutcomeWriter.outcomeOf(row, false));
     }
 
     /** Every failure of a REST route: 401 bad key, 400 unreadable, else 500 (logged without request data). */
@@ -190,12 +190,10 @@ public class RestCards {
                     rejected.getMessage()));
             return;
         }
-        JsonProcessingException json = jsonProblem(caught);
+        JsonProcessingException json = JsonProblems.in(caught);
         if (json != null) {
-            JsonLocation at = json.getLocation();
             Problems.problem(exchange, Problems.problem("unreadable", "The body is not valid JSON", 400,
-                    json.getOriginalMessage() + (at == null ? ""
-                            : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")));
+                    json.getOriginalMessage() + JsonProblems.where(json)));
             return;
         }
         if (caught instanceof InvalidRequestException invalid) {
@@ -237,14 +235,4 @@ public class RestCards {
             throw new InvalidRequestException(name + " must be a whole number from 0");
         }
     }
-
-    private static JsonProcessingException jsonProblem(Throwable caught) {
-        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JsonProcessingException json) {
-                return json;
-            }
-        }
-        return null;
-    }
-
 }

@@ -282,16 +282,7 @@ public final class GroupCommit extends ServiceSupport {
 
     /** One unit of work in a transaction of its own. */
     private static <T> T alone(SessionFactory sessions, Function<StatelessSession, T> work) {
-        StatelessSession session = sessions.openStatelessSession();
-        try {
-            session.beginTransaction();
-            T result = work.apply(session);
-            session.getTransaction().commit();
-            return result;
-        } finally {
-            rollbackIfActive(session);
-            session.close();
-        }
+        return Transactions.alone(sessions.openStatelessSession(), work);
     }
 
     private static void rollbackIfActive(StatelessSession session) {

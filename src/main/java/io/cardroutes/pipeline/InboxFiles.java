@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cardroutes.JsonProblems;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,20 +130,18 @@ public class InboxFiles {
         String file = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         StringBuilder text = new StringBuilder();
         text.append("File: ").append(file).append('\n');
-        Throwable cause = caught;
-        while (cause != null) {
-            if (cause instanceof JsonProcessingException json) {
-                JsonLocation at = json.getLocation();
-                text.append("Problem: not valid JSON: ").append(json.getOriginalMessage()).append('\n');
-                if (at != null) {
-                    text.append("Line: ").append(at.getLineNr()).append(", column: ").append(at.getColumnNr())
-                            .append('\n');
-                }
-                return text.toString();
+        JsonProcessingException json = JsonProblems.in(caught);
+        if (json != null) {
+            JsonLocation at = json.getLocation();
+            text.append("Problem: not valid JSON: ").append(json.getOriginalMessage()).append('\n');
+            if (at != null) {
+                text.append("Line: ").append(at.getLineNr()).append(", column: ").append(at.getColumnNr())
+                        .append('\n');
             }
-            if (cause.getCause() == null || cause.getCause() == cause) {
-                break;
-            }
+            return text.toString();
+        }
+        Throwable cause = caught; // the root cause
+        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
         text.append("Problem: ").append(cause == null ? "unknown" : cause.getClass().getSimpleName() + ": "

@@ -66,98 +66,98 @@ class LedgerLeasesTest {
 
     @Test
     void a_live_instance_s_in_flight_request_is_never_adopted_by_another() throws Exception {
-        CardLedger a = ledger("host-a:8080", fixed(start));
-        CardLedger b = ledger("host-b:8080", fixed(start.plusSeconds(30)));
-        assertThat(a.claim(request("R-LIVE"))).isNull();
+        Ledger a = ledger("host-a:8080", fixed(start));
+        Ledger b = ledger("host-b:8080", fixed(start.plusSeconds(30)));
+        assertThat(a.claims().claim(request("R-LIVE"))).isNull();
 
-        assertThat(b.orphans()).doesNotContain("R-LIVE");
-        assertThat(b.adopt(new DefaultExchange(camel), "R-LIVE")).isFalse();
-        CardOutcome replay = b.claim(request("R-LIVE"));
+        assertThat(b.leases().orphans()).doesNotContain("R-LIVE");
+        assertThat(b.leases().adopt(new DefaultExchange(camel), "R-LIVE")).isFalse();
+        CardOutcome replay = b.claims().claim(request("R-LIVE"));
         assertThat(replay.status()).isEqualTo("SENDING");
         assertThat(replay.replay()).isTrue();
-        assertThat(a.find("R-LIVE").getOwner()).isEqualTo(a.instance());
+        assertThat(a.find("R-LIVE").getOwner()).isEqualTo(a.leases().instance());
     }
 
     @Test
     void a_request_whose_lease_ran_out_is_adopted_by_one_instance_only() throws Exception {
-        CardLedger a = ledger("host-a:8080", fixed(start));
-        assertThat(a.claim(request("R-GONE"))).isNull();
+        Ledger a = ledger("host-a:8080", fixed(start));
+        assertThat(a.claims().claim(request("R-GONE"))).isNull();
         Clock later = fixed(start.plus(LEASE).plusSeconds(1));
-        CardLedger b = ledger("host-b:8080", later);
-        CardLedger c = ledger("host-c:8080", later);
+        Ledger b = ledger("host-b:8080", later);
+        Ledger c = ledger("host-c:8080", later);
 
-        assertThat(b.orphans()).containsExactly("R-GONE");
-        assertThat(b.adopt(new DefaultExchange(camel), "R-GONE")).isTrue();
-        assertThat(c.adopt(new DefaultExchange(camel), "R-GONE")).as("B renewed the lease when it adopted").isFalse();
-        assertThat(a.find("R-GONE").getOwner()).isEqualTo(b.instance());
+        assertThat(b.leases().orphans()).containsExactly("R-GONE");
+        assertThat(b.leases().adopt(new DefaultExchange(camel), "R-GONE")).isTrue();
+        assertThat(c.leases().adopt(new DefaultExchange(camel), "R-GONE")).as("B renewed the lease when it adopted").isFalse();
+        assertThat(a.find("R-GONE").getOwner()).isEqualTo(b.leases().instance());
         assertThat(a.find("R-GONE").getStatus()).isEqualTo("VERIFYING");
     }
 
     @Test
     void a_renewed_lease_keeps_the_request_with_its_owner() throws Exception {
         AtomicReference<Instant> aNow = new AtomicReference<>(start);
-        CardLedger a = ledger("host-a:8080", ticking(aNow));
-        assertThat(a.claim(request("R-RENEW"))).isNull();
+        Ledger a = ledger("host-a:8080", ticking(aNow));
+        assertThat(a.claims().claim(request("R-RENEW"))).isNull();
         aNow.set(start.plus(LEASE).minusSeconds(5));
-        assertThat(a.renewLeases()).isEqualTo(1);
+        assertThat(a.leases().renewLeases()).isEqualTo(1);
 
-        CardLedger b = ledger("host-b:8080", fixed(start.plus(LEASE).plusSeconds(1)));
-        assertThat(b.orphans()).isEmpty();
-        assertThat(b.adopt(new DefaultExchange(camel), "R-RENEW")).isFalse();
+        Ledger b = ledger("host-b:8080", fixed(start.plus(LEASE).plusSeconds(1)));
+        assertThat(b.leases().orphans()).isEmpty();
+        assertThat(b.leases().adopt(new DefaultExchange(camel), "R-RENEW")).isFalse();
     }
 
     @Test
     void a_restarted_instance_adopts_its_previous_run_s_requests_at_once() throws Exception {
-        CardLedger before = ledger("host-a:8080", fixed(start));
-        assertThat(before.claim(request("R-RESTART"))).isNull();
-        CardLedger after = ledger("host-a:8080", fixed(start.plusSeconds(2)));
+        Ledger before = ledger("host-a:8080", fixed(start));
+        assertThat(before.claims().claim(request("R-RESTART"))).isNull();
+        Ledger after = ledger("host-a:8080", fixed(start.plusSeconds(2)));
 
-        assertThat(after.instance()).isNotEqualTo(before.instance());
-        assertThat(after.orphans()).containsExactly("R-RESTART");
+        assertThat(after.leases().instance()).isNotEqualTo(before.leases().instance());
+        assertThat(after.leases().orphans()).containsExactly("R-RESTART");
         Exchange adopted = new DefaultExchange(camel);
-        assertThat(after.adopt(adopted, "R-RESTART")).isTrue();
+        assertThat(after.leases().adopt(adopted, "R-RESTART")).isTrue();
         assertThat(adopted.getProperty(CardExchange.VERIFY, Boolean.class)).isTrue();
         assertThat(adopted.getProperty(CardExchange.SENT_AFTER, Instant.class)).isEqualTo(start);
     }
 
     @Test
     void an_instance_that_lost_its_lease_can_neither_send_nor_record_over_the_new_owner() throws Exception {
-        CardLedger a = ledger("host-a:8080", fixed(start));
+        Ledger a = ledger("host-a:8080", fixed(start));
         Exchange mine = request("R-LOST");
-        assertThat(a.claim(mine)).isNull();
-        CardLedger b = ledger("host-b:8080", fixed(start.plus(LEASE).plusSeconds(1)));
-        assertThat(b.adopt(new DefaultExchange(camel), "R-LOST")).isTrue();
+        assertThat(a.claims().claim(mine)).isNull();
+        Ledger b = ledger("host-b:8080", fixed(start.plus(LEASE).plusSeconds(1)));
+        assertThat(b.leases().adopt(new DefaultExchange(camel), "R-LOST")).isTrue();
 
-        assertThatThrownBy(() -> a.mark(mine, "SENDING", null)).isInstanceOf(LeaseLostException.class);
-        assertThatThrownBy(() -> a.confirmHeld(mine)).isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> a.leases().mark(mine, "SENDING", null)).isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> a.leases().confirmHeld(mine)).isInstanceOf(LeaseLostException.class);
         record(a, mine, "FAILED");
-        assertThat(a.recorded("R-LOST").getStatus()).isEqualTo("VERIFYING");
-        assertThat(a.recorded("R-LOST").getOwner()).isEqualTo(b.instance());
+        assertThat(a.outcomes().recorded("R-LOST").getStatus()).isEqualTo("VERIFYING");
+        assertThat(a.outcomes().recorded("R-LOST").getOwner()).isEqualTo(b.leases().instance());
     }
 
     @Test
     void a_created_or_needs_review_outcome_is_never_overwritten() throws Exception {
-        CardLedger a = ledger("host-a:8080", fixed(start));
+        Ledger a = ledger("host-a:8080", fixed(start));
         Exchange first = request("R-FINAL");
-        assertThat(a.claim(first)).isNull();
+        assertThat(a.claims().claim(first)).isNull();
         record(a, first, "CREATED");
-        assertThat(a.recorded("R-FINAL").getStatus()).isEqualTo("CREATED");
+        assertThat(a.outcomes().recorded("R-FINAL").getStatus()).isEqualTo("CREATED");
 
         record(a, first, "FAILED"); // a late write after a database blip
-        assertThat(a.recorded("R-FINAL").getStatus()).isEqualTo("CREATED");
-        assertThat(a.claim(request("R-FINAL")).replay()).isTrue();
+        assertThat(a.outcomes().recorded("R-FINAL").getStatus()).isEqualTo("CREATED");
+        assertThat(a.claims().claim(request("R-FINAL")).replay()).isTrue();
     }
 
     @Test
     void a_failed_request_is_claimed_again_by_exactly_one_of_many_takers() throws Exception {
-        CardLedger a = ledger("host-a:8080", Clock.systemUTC());
+        Ledger a = ledger("host-a:8080", Clock.systemUTC());
         Exchange first = request("R-AGAIN");
-        assertThat(a.claim(first)).isNull();
+        assertThat(a.claims().claim(first)).isNull();
         record(a, first, "FAILED");
-        assertThat(a.recorded("R-AGAIN").getStatus()).isEqualTo("FAILED");
+        assertThat(a.outcomes().recorded("R-AGAIN").getStatus()).isEqualTo("FAILED");
 
         int takers = 8;
-        List<CardLedger> ledgers = new ArrayList<>();
+        List<Ledger> ledgers = new ArrayList<>();
         for (int i = 0; i < takers; i++) {
             ledgers.add(ledger("host-" + i + ":8080", Clock.systemUTC()));
         }
@@ -165,11 +165,11 @@ class LedgerLeasesTest {
         try {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<CardOutcome>> claims = new ArrayList<>();
-            for (CardLedger ledger : ledgers) {
+            for (Ledger ledger : ledgers) {
                 claims.add(threads.submit(() -> {
                     Exchange e = request("R-AGAIN");
                     go.await();
-                    return ledger.claim(e);
+                    return ledger.claims().claim(e);
                 }));
             }
             go.countDown();
@@ -188,11 +188,21 @@ class LedgerLeasesTest {
         }
     }
 
-    private CardLedger ledger(String name, Clock clock) {
+    private Ledger ledger(String name, Clock clock) {
         GroupCommit writes = new GroupCommit(database, camel, 64, Duration.ofSeconds(30));
         writes.start();
         writers.add(writes);
-        return new CardLedger(database, writes, clock, Duration.ofMillis(50), name, LEASE);
+        InFlight inFlight = new InFlight();
+        Leases leases = new Leases(database, writes, clock, inFlight, name, LEASE);
+        return new Ledger(new Claims(database, writes, clock, inFlight, leases, Duration.ofMillis(50)), leases,
+                new OutcomeWriter(database, writes, clock, inFlight, leases.instance()), database);
+    }
+
+    /** One instance's ledger, wired as the bundle wires it: claims, leases and the outcome writer. */
+    private record Ledger(Claims claims, Leases leases, OutcomeWriter outcomes, Database database) {
+        CardRequestEntity find(String requestId) {
+            return LedgerRows.find(database, requestId);
+        }
     }
 
     private Exchange request(String requestId) {
@@ -203,11 +213,11 @@ class LedgerLeasesTest {
         return e;
     }
 
-    private static void record(CardLedger ledger, Exchange exchange, String status) throws Exception {
+    private static void record(Ledger ledger, Exchange exchange, String status) throws Exception {
         exchange.setProperty(CardExchange.OUTCOME, new CardOutcome(exchange.getProperty(CardExchange.REQUEST_ID,
                 String.class), status, "CREATED".equals(status) ? "EKC1" : null, null, null, null,
                 "CREATED".equals(status) ? null : "failed", 1, false, false));
-        ledger.record(exchange);
+        ledger.outcomes().record(exchange);
     }
 
     private static Clock fixed(Instant at) {
