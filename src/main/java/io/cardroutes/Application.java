@@ -19,6 +19,7 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        sendSmallAnswersAtOnce();
         Main main = create();
         stopOnSigterm(main);
         System.exit(main.run(args));
@@ -33,6 +34,19 @@ public final class Application {
         main.configure().addConfiguration(new BundleConfiguration());
         main.configure().addConfiguration(new ChannelsConfiguration());
         return main;
+    }
+
+    /**
+     * The JDK's HTTP server (the EnKash sandbox's) writes an answer's headers and body separately; without
+     * TCP_NODELAY, Nagle plus the client's delayed ACK hold each keep-alive answer ~40 ms. The JDK reads
+     * {@code sun.net.httpserver.nodelay} once for the whole JVM, when its server config class loads, so
+     * whoever owns the JVM sets it before anything starts: here, and the build's test JVMs (pom.xml) and
+     * the benchmark driver. A value given on the command line wins.
+     */
+    public static void sendSmallAnswersAtOnce() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cardroutes.Application;
 import io.cardroutes.bench.Scenarios.Measure;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.SandboxSettings;
@@ -95,6 +96,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        Application.sendSmallAnswersAtOnce(); // the driver's sandbox answers as fast as the bundle's
         Map<String, String> opts = new LinkedHashMap<>();
         for (String arg : args) {
             String a = arg.replaceFirst("^--", "");
