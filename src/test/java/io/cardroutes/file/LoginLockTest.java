@@ -9,12 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -25,8 +23,8 @@ import io.cardroutes.enkash.CredentialsRejectedException;
 import io.cardroutes.ops.CardOperations;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
-import io.cardroutes.sandbox.SandboxSettings;
 import io.cardroutes.support.Bundle;
+import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,9 +46,7 @@ class LoginLockTest {
 
     @BeforeAll
     static void startEnkash() {
-        enkash = new EnkashSandbox(new SandboxSettings(0, "sandbox-client", "sandbox-secret", "9999999999",
-                "sandbox-password", "SANDBOX-PARTNER", 3600, 0, 0, 0, 1, false, null, Set.of(), 8), Clock.systemUTC());
-        enkash.start();
+        enkash = OutsideEnkash.start(0, 8);
     }
 
     @AfterAll

@@ -8,17 +8,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.sandbox.SandboxSettings;
 import io.cardroutes.support.Bundle;
+import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +34,7 @@ class CrashRecoveryIT {
 
     @Test
     void a_bundle_killed_mid_batch_and_restarted_leaves_exactly_one_card_per_request() throws Exception {
-        SandboxSettings settings = new SandboxSettings(0, "sandbox-client", "sandbox-secret", "9999999999",
-                "sandbox-password", "SANDBOX-PARTNER", 3600, 40, 0, 0, 1, false, null, Set.of(), 64);
-        EnkashSandbox enkash = new EnkashSandbox(settings, Clock.systemUTC());
-        enkash.start();
+        EnkashSandbox enkash = OutsideEnkash.start(40, 64);
         try {
             StringBuilder csv = new StringBuilder("requestId,firstName,lastName,mobile,email\n");
             for (int i = 0; i < REQUESTS; i++) {

@@ -12,13 +12,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -26,8 +24,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.sandbox.SandboxSettings;
 import io.cardroutes.support.Bundle;
+import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,10 +45,7 @@ class GracefulStopIT {
 
     @Test
     void sigterm_mid_file_finishes_the_calls_in_flight_exits_0_and_the_next_start_finishes_the_file() throws Exception {
-        SandboxSettings settings = new SandboxSettings(0, "sandbox-client", "sandbox-secret", "9999999999",
-                "sandbox-password", "SANDBOX-PARTNER", 3600, 200, 0, 0, 1, false, null, Set.of(), 64);
-        EnkashSandbox enkash = new EnkashSandbox(settings, Clock.systemUTC());
-        enkash.start();
+        EnkashSandbox enkash = OutsideEnkash.start(200, 64);
         try {
             StringBuilder csv = new StringBuilder("requestId,firstName,lastName,mobile,email\n");
             for (int i = 0; i < REQUESTS; i++) {

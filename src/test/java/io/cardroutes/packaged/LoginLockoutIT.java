@@ -6,17 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.enkash.CredentialsRejectedException;
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.sandbox.SandboxSettings;
 import io.cardroutes.support.Bundle;
+import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +33,7 @@ class LoginLockoutIT {
 
     @BeforeEach
     void startEnkash() {
-        enkash = new EnkashSandbox(new SandboxSettings(0, "sandbox-client", "sandbox-secret", "9999999999",
-                "sandbox-password", "SANDBOX-PARTNER", 3600, 0, 0, 0, 1, false, null, Set.of(), 8), Clock.systemUTC());
-        enkash.start();
+        enkash = OutsideEnkash.start(0, 8);
     }
 
     @AfterEach

@@ -8,16 +8,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.sandbox.SandboxSettings;
 import io.cardroutes.support.Bundle;
+import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,10 +44,7 @@ class TwoInstancesIT {
             st.execute("create database " + database);
         }
         // answers take 300 ms, so Create calls are in flight when the second bundle starts and when the first dies
-        SandboxSettings settings = new SandboxSettings(0, "sandbox-client", "sandbox-secret", "9999999999",
-                "sandbox-password", "SANDBOX-PARTNER", 3600, 300, 0, 0, 1, false, null, Set.of(), 64);
-        EnkashSandbox enkash = new EnkashSandbox(settings, Clock.systemUTC());
-        enkash.start();
+        EnkashSandbox enkash = OutsideEnkash.start(300, 64);
         Path oneHome = Files.createDirectories(dir.resolve("one"));
         Path twoHome = Files.createDirectories(dir.resolve("two"));
         try {

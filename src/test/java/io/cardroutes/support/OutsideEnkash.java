@@ -1,0 +1,26 @@
+package io.cardroutes.support;
+
+import java.time.Clock;
+import java.util.Set;
+
+import io.cardroutes.sandbox.EnkashSandbox;
+import io.cardroutes.sandbox.SandboxSettings;
+
+/**
+ * An EnKash sandbox of the test's own, outside any bundle (it outlives the bundles a test starts,
+ * kills and restarts), accepting the demo credentials that config/application.properties ships.
+ */
+public final class OutsideEnkash {
+
+    private OutsideEnkash() {
+    }
+
+    /** Started on a free loopback port; every Create and search answer takes {@code latencyMs}. */
+    public static EnkashSandbox start(long latencyMs, int threads) {
+        EnkashSandbox enkash = new EnkashSandbox(new SandboxSettings(0, "sandbox-client", "sandbox-secret",
+                "9999999999", "sandbox-password", "SANDBOX-PARTNER", 3600, latencyMs, 0, 0, 1, false, null, Set.of(),
+                threads), Clock.systemUTC());
+        enkash.start();
+        return enkash;
+    }
+}
