@@ -114,9 +114,9 @@ public class BundleConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("app.replay.in-flight-wait-ms"))));
         OutcomeWriter outcomes = new OutcomeWriter(database, writes, clock, inFlight, leases.instance());
         registry.bind("outcomeWriter", outcomes);
-        CardSearch search = new CardSearch(context.createProducerTemplate(), codec, tokens, clock,
-                Duration.ofMillis(settings.longValue("enkash.reconcile.search-cache-ms")));
-        registry.bind("reconciler", new Reconciler(search, outcomes::heldByOthers, clock,
+        registry.bind("cardSearch", new CardSearch(codec, clock,
+                Duration.ofMillis(settings.longValue("enkash.reconcile.search-cache-ms"))));
+        registry.bind("reconciler", new Reconciler(outcomes::heldByOthers, clock,
                 Duration.ofMillis(settings.longValue("enkash.reconcile.clock-skew-ms")),
                 Duration.ofMillis(settings.longValue("enkash.reconcile.grace-ms")),
                 new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone")))));

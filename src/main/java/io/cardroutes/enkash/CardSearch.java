@@ -9,119 +9,132 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.CamelExecutionException;
+import io.cardroutes.pipeline.CardExchange;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 
 /**
- * Lists a card account's cards through EnKash's search ({@code enkash-search} route), keeping only
- * each card's {@link CardSummary}. The answer is read as a stream (no paging is documented, an
- * account may hold many cards). One search per card account serves every ambiguous failure that
- * happened before it started, for {@code window}: a batch of lost answers searches once, and no
- * request is ever settled by a search older than its own failure.
+ * EnKash's card search, as the {@code enkash-search} route uses it: it builds the search body, reads
+ * the answer that {@code enkash-call} brought back (as a stream: no paging is documented and an account
+ * may hold many cards), and keeps only each card's {@link CardSummary}. One search per card account
+ * serves every ambiguous failure that happened before it started, for {@code window}: a batch of lost
+ * answers searches once, and no request is ever settled by a search older than its own failure. While
+ * one exchange searches an account, the others wanting that account wait for its listing
+ * ({@link #begin} to {@link #end}, one turn per account).
  */
 public class CardSearch {
 
-    public static final String SEARCH_ROUTE = "direct:enkash-search";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
+    /** The turn an exchange holds between {@link #begin} and {@link #end} (Java only, never in a route file). */
+    private static final String TURN = "cardSearchTurn";
 
-    private final ProducerTemplate template;
     private final EnkashCodec codec;
-    private final TokenProvider tokens;
     private final Clock clock;
     private final Duration window;
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> turns = new ConcurrentHashMap<>();
 
-    public CardSearch(ProducerTemplate template, EnkashCodec codec, TokenProvider tokens, Clock clock,
-            Duration window) {
-        this.template = template;
+    public CardSearch(EnkashCodec codec, Clock clock, Duration window) {
         this.codec = codec;
-        this.tokens = tokens;
         this.clock = clock;
         this.window = window;
     }
 
-    /** The account's cards as seen by a search that started no earlier than {@code notBefore}. */
-    public List<CardSummary> cards(String companyId, String cardAccountId, Instant notBefore) {
-        String key = companyId + "\u0000" + cardAccountId;
+    /**
+     * The request's card account as listed by a search that started no earlier than
+     * {@link CardExchange#SEARCH_NOT_BEFORE}, or null when this exchange must search: it then holds the
+     * account's turn until {@link #end}, so concurrent requests of the account wait for its listing.
+     */
+    public List<CardSummary> begin(Exchange exchange) {
+        String key = account(exchange);
+        Instant notBefore = exchange.getProperty(CardExchange.SEARCH_NOT_BEFORE, Instant.class);
         Snapshot s = snapshots.get(key);
         if (s != null && s.serves(notBefore, clock.instant(), window)) {
             return s.cards();
         }
-        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
-            s = snapshots.get(key);
-            if (s != null && s.serves(notBefore, clock.instant(), window)) {
-                return s.cards();
-            }
-            Instant started = clock.instant();
-            List<CardSummary> cards = fetch(companyId, cardAccountId);
-            snapshots.put(key, new Snapshot(started, cards));
-            return cards;
+        Semaphore turn = turns.computeIfAbsent(key, k -> new Semaphore(1));
+        turn.acquireUninterruptibly();
+        s = snapshots.get(key);
+        if (s != null && s.serves(notBefore, clock.instant(), window)) {
+            turn.release();
+            return s.cards();
         }
+        exchange.setProperty(TURN, new Turn(key, turn, clock.instant()));
+        return null;
     }
 
-    private List<CardSummary> fetch(String companyId, String cardAccountId) {
-        String body = JSON.createObjectNode().put("companyId", companyId).put("cardAccountId", cardAccountId)
-                .toString();
-        Exchange answer = call(body);
-        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        if (status == 401) {
-            tokens.invalidate(answer);
-            answer = call(body);
-            status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        }
+    /** The search body: the request's companyId and cardAccountId (no enKashCardId: list them all). */
+    public String request(Exchange exchange) {
+        Map<String, Object> request = fields(exchange.getProperty(CardExchange.REQUEST, Map.class));
+        return JSON.createObjectNode().put("companyId", text(request.get("companyId")))
+                .put("cardAccountId", text(request.get("cardAccountId"))).toString();
+    }
+
+    /**
+     * Reads the answer {@code enkash-call} brought back: the complete listing, kept for the others
+     * waiting on this account, or an exception that says "don't know" (never "no card").
+     */
+    public List<CardSummary> read(Exchange exchange) {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (status != 200) {
             throw new EnkashRetryableException("EnKash card search answered HTTP " + status, status,
-                    AnswerClassifier.retryAfter(answer.getMessage().getHeader("Retry-After", String.class), clock,
+                    AnswerClassifier.retryAfter(exchange.getMessage().getHeader("Retry-After", String.class), clock,
                             Duration.ofMinutes(1)));
         }
         Listing listing;
         try {
             if (codec.encrypting()) {
-                listing = parse(FACTORY.createParser(codec.decode(answer.getMessage().getBody(String.class))));
+                listing = parse(FACTORY.createParser(codec.decode(exchange.getMessage().getBody(String.class))));
             } else {
-                try (InputStream in = answer.getMessage().getBody(InputStream.class)) {
+                try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
                     listing = parse(FACTORY.createParser(in));
                 }
             }
         } catch (IOException | RuntimeException unreadable) {
             throw new EnkashRetryableException("EnKash card search answer is unreadable", status, null);
         }
-        return listing.complete();
+        List<CardSummary> cards = listing.complete();
+        Turn turn = exchange.getProperty(TURN, Turn.class);
+        if (turn != null) {
+            snapshots.put(turn.key(), new Snapshot(turn.startedAt(), cards));
+        }
+        return cards;
     }
 
-    private Exchange call(String body) {
-        try {
-            Exchange answer = template.request(SEARCH_ROUTE, ex -> {
-                tokens.authorize(ex);
-                ex.getMessage().setBody(codec.encode(body));
-            });
-            if (answer.getException() != null) {
-                throw answer.getException();
-            }
-            return answer;
-        } catch (CamelExecutionException e) {
-            throw asRetryable(e.getCause() != null ? e.getCause() : e);
-        } catch (RuntimeException e) {
+    /** The search call failed on its way (no answer): a search changes nothing at EnKash, so it may simply be made again. */
+    public void unreachable(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (t instanceof RuntimeException e) {
             throw e;
-        } catch (Exception e) {
-            throw asRetryable(e);
+        }
+        throw new EnkashRetryableException("EnKash card search failed: "
+                + (t == null ? "unknown error" : t.getClass().getSimpleName()), 0, null);
+    }
+
+    /** Gives the account's turn back, if this exchange holds it (after the listing was kept, or the search failed). */
+    public void end(Exchange exchange) {
+        Turn turn = exchange.getProperty(TURN, Turn.class);
+        if (turn != null) {
+            exchange.removeProperty(TURN);
+            turn.semaphore().release();
         }
     }
 
-    private static RuntimeException asRetryable(Throwable t) {
-        if (t instanceof EnkashException e) {
-            return e;
-        }
-        return new EnkashRetryableException("EnKash card search failed: " + t.getClass().getSimpleName(), 0, null);
+    private static String account(Exchange exchange) {
+        Map<String, Object> request = fields(exchange.getProperty(CardExchange.REQUEST, Map.class));
+        return text(request.get("companyId")) + "\u0000" + text(request.get("cardAccountId"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fields(Map<?, ?> request) {
+        return (Map<String, Object>) request;
     }
 
     /**
@@ -212,6 +225,13 @@ public class CardSearch {
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+    }
+
+    private static String text(Object v) {
+        return v == null ? null : String.valueOf(v);
+    }
+
+    private record Turn(String key, Semaphore semaphore, Instant startedAt) {
     }
 
     private record Snapshot(Instant startedAt, List<CardSummary> cards) {

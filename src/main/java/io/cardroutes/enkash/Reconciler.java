@@ -32,16 +32,13 @@ public class Reconciler {
         Set<String> heldByOthers(String requestId, Collection<String> cardIds);
     }
 
-    private final CardSearch search;
     private final HeldCards held;
     private final Clock clock;
     private final Duration clockSkew;
     private final Duration grace;
     private final CreatedDates dates;
 
-    public Reconciler(CardSearch search, HeldCards held, Clock clock, Duration clockSkew, Duration grace,
-            CreatedDates dates) {
-        this.search = search;
+    public Reconciler(HeldCards held, Clock clock, Duration clockSkew, Duration grace, CreatedDates dates) {
         this.held = held;
         this.clock = clock;
         this.clockSkew = clockSkew;
@@ -49,16 +46,25 @@ public class Reconciler {
         this.dates = dates;
     }
 
-    /** Returns the card EnKash already made for this request, or null when it has none. */
-    public CreatedCard reconcile(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
-        String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
-        if (STRONG_KEYS.stream().noneMatch(k -> request.get(k) != null)) {
+    /**
+     * A lost answer can only be settled by matching on a strong key: a request without mobile, email
+     * and userId goes to a person before any search is made.
+     */
+    public void requireMatchKeys(Exchange exchange) {
+        if (STRONG_KEYS.stream().noneMatch(k -> request(exchange).get(k) != null)) {
             throw new NeedsReviewException(List.of());
         }
-        List<CardSummary> cards = search.cards(text(request.get("companyId")), text(request.get("cardAccountId")),
-                searchNotBefore(exchange));
+    }
+
+    /**
+     * Returns the card EnKash already made for this request, or null when it has none, from the
+     * card account's complete listing in the body (read by the {@code enkash-search} route).
+     */
+    public CreatedCard reconcile(Exchange exchange) {
+        Map<String, Object> request = request(exchange);
+        String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
+        @SuppressWarnings("unchecked")
+        List<CardSummary> cards = exchange.getMessage().getBody(List.class);
         List<CardSummary> matches = new ArrayList<>();
         for (CardSummary card : cards) {
             if (matches(request, card)) {
@@ -110,7 +116,7 @@ public class Reconciler {
     }
 
     /** Only a search that starts after the answer was lost and its grace period passed may settle it. */
-    private Instant searchNotBefore(Exchange exchange) {
+    public Instant searchNotBefore(Exchange exchange) {
         Instant failedAt = exchange.getProperty(CardExchange.FAILED_AT, Instant.class);
         return failedAt != null ? failedAt.plus(grace) : clock.instant();
     }
@@ -135,6 +141,11 @@ public class Reconciler {
             strongAgreed |= STRONG_KEYS.contains(e.getKey());
         }
         return strongAgreed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> request(Exchange exchange) {
+        return exchange.getProperty(CardExchange.REQUEST, Map.class);
     }
 
     private static String normalise(String s) {

@@ -42,6 +42,14 @@ public final class CardExchange {
     public static final String FILE_UNFINISHED = "cardFileUnfinished";
     /** The name the results file of an input file is written under (never over another input's). */
     public static final String RESULTS_NAME = "cardResultsName";
+    /** Which EnKash call the {@code enkash-call} route makes: {@code create} or {@code search}. */
+    public static final String CALL_OPERATION = "cardCallOperation";
+    /** The EnKash API path of that call, below enkash.base-url, set by its caller. */
+    public static final String CALL_PATH = "cardCallPath";
+    /** The call's plain JSON body, kept by {@code enkash-call} so a repeat after a 401 sends it again. */
+    public static final String CALL_JSON = "cardCallJson";
+    /** The earliest start a card search may have to settle this request's lost answer (older listings cannot). */
+    public static final String SEARCH_NOT_BEFORE = "cardSearchNotBefore";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
 
