@@ -28,6 +28,7 @@ import io.cardroutes.persistence.InFlight;
 import io.cardroutes.persistence.Leases;
 import io.cardroutes.persistence.LoginGuard;
 import io.cardroutes.persistence.OutcomeWriter;
+import io.cardroutes.persistence.Replays;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
@@ -93,7 +94,6 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("tokenProvider", tokens);
 
         registry.bind("failureClassifier", new FailureClassifier());
-        addService(context, new CardOperations(database, tokens));
         registry.bind("answerClassifier", new AnswerClassifier(codec, clock, enkash.retryAfterCap()));
         registry.bind("retryAfterDelay", new RetryAfterDelay());
         registry.bind("requestNormalizer", new RequestNormalizer(settings.text("enkash.company-id", ""),
@@ -121,6 +121,8 @@ public class BundleConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("enkash.reconcile.grace-ms")),
                 new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone")))));
         registry.bind("batchLedger", new BatchLedger(database, writes, clock));
+        registry.bind("requestReplays", new Replays(database, writes, clock, inFlight, leases));
+        addService(context, new CardOperations(database, tokens, context.createProducerTemplate()));
         smtpLogin(context, settings);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
                 settings.flag("enkash.sandbox.enabled") ? "on" : "off", SafeUrls.describe(database.dataSource().getJdbcUrl()));

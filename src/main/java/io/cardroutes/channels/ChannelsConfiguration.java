@@ -51,6 +51,7 @@ public class ChannelsConfiguration implements CamelConfiguration {
         registry.bind("restCards", new RestCards(
                 registry.lookupByNameAndType("outcomeWriter", OutcomeWriter.class),
                 registry.lookupByNameAndType("batchLedger", BatchLedger.class)));
+        registry.bind("restReplays", new RestReplays());
         registry.bind("restLoginLock",
                 new RestLoginLock(registry.lookupByNameAndType("tokenProvider", TokenProvider.class)));
         // synchronous REST calls each hold a Vert.x worker thread while their request runs (Vert.x has 20)

@@ -8,20 +8,28 @@ import javax.management.ObjectName;
 
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.Database;
+import io.cardroutes.pipeline.CardExchange;
 import jakarta.persistence.EntityManager;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 
-/** The bundle's own MBean, registered while the Camel context runs, read from the database. */
+/**
+ * The bundle's own MBean, registered while the Camel context runs, read from the database. Its retries
+ * are entry points like a channel: they hand the request to the {@code replay} routes.
+ */
 public class CardOperations extends ServiceSupport implements CardOperationsMBean {
 
     public static final String OBJECT_NAME = "io.cardroutes:type=CardOperations,name=enkash-card-routes";
 
     private final Database database;
     private final TokenProvider tokens;
+    private final ProducerTemplate routes;
 
-    public CardOperations(Database database, TokenProvider tokens) {
+    public CardOperations(Database database, TokenProvider tokens, ProducerTemplate routes) {
         this.database = database;
         this.tokens = tokens;
+        this.routes = routes;
     }
 
     @Override
@@ -108,5 +116,18 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
     @Override
     public void resetTokenCache() {
         tokens.forgetToken();
+    }
+
+    @Override
+    public String retryRequest(String requestId) {
+        String id = requestId == null ? "" : requestId.trim();
+        Exchange done = routes.send("direct:replay-request", exchange -> exchange.setProperty(CardExchange.REQUEST_ID, id));
+        return ReplaySummary.line(done);
+    }
+
+    @Override
+    public String retryFailedOfBatch(String batchIdOrFileName) {
+        String name = batchIdOrFileName == null ? "" : batchIdOrFileName.trim();
+        return ReplaySummary.batch(name, routes.requestBody("direct:replay-batch", name));
     }
 }

@@ -32,4 +32,16 @@ public interface CardOperationsMBean {
 
     /** Forgets the cached access token, so the next request logs in afresh (the failed-login count stays). */
     void resetTokenCache();
+
+    /**
+     * Sends a FAILED request again from its stored request, under the same requestId (so never a second
+     * card), and answers with its new outcome; any other request is not retried, and the answer says why.
+     */
+    String retryRequest(String requestId);
+
+    /**
+     * Retries every request that is FAILED now of one batch: a batchId, or an input file's name (every
+     * batch read from a file of that name). Answers with counts by new status and a line a request.
+     */
+    String retryFailedOfBatch(String batchIdOrFileName);
 }

@@ -50,6 +50,8 @@ public final class CardExchange {
     public static final String CALL_JSON = "cardCallJson";
     /** The earliest start a card search may have to settle this request's lost answer (older listings cannot). */
     public static final String SEARCH_NOT_BEFORE = "cardSearchNotBefore";
+    /** Why a retry did not take the request (a {@code ReplayRefusal}); absent once the retry took it. */
+    public static final String REPLAY_REFUSAL = "cardReplayRefusal";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
 

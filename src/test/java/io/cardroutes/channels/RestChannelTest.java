@@ -268,7 +268,7 @@ class RestChannelTest {
             }
         }
 
-        assertThat(checked).hasSize(5);
+        assertThat(checked).hasSize(6);
         assertThat(sandbox.createCalls()).isZero();
         assertThat(count("card_request")).isEqualTo(requestsBefore);
         assertThat(count("card_batch")).isEqualTo(batchesBefore);
@@ -431,7 +431,7 @@ class RestChannelTest {
             }
         }
         assertThat(documented).isEqualTo(routed).containsExactly("GET /batches/{batchId}", "GET /cards/{requestId}",
-                "POST /cards", "POST /cards/batch", "POST /enkash/login-lock/clear");
+                "POST /cards", "POST /cards/batch", "POST /cards/{requestId}/retry", "POST /enkash/login-lock/clear");
         JsonNode scheme = doc.get("components").get("securitySchemes").get("apiKey");
         assertThat(scheme.get("type").asText()).isEqualTo("apiKey");
         assertThat(scheme.get("in").asText()).isEqualTo("header");
