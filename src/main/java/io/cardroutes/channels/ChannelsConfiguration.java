@@ -1,5 +1,7 @@
 package io.cardroutes.channels;
 
+import java.util.concurrent.TimeUnit;
+
 import io.cardroutes.Settings;
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.BatchLedger;
@@ -10,7 +12,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +56,21 @@ public class ChannelsConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("outcomeWriter", OutcomeWriter.class),
                 registry.lookupByNameAndType("batchLedger", BatchLedger.class)));
         registry.bind("restReplays", new RestReplays());
+        registry.bind("restFailures", new RestFailures());
         registry.bind("restLoginLock",
                 new RestLoginLock(registry.lookupByNameAndType("tokenProvider", TokenProvider.class)));
         // synchronous REST calls each hold a Vert.x worker thread while their request runs (Vert.x has 20)
-        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.integer("app.http.worker-threads")));
+        ProblemVertx vertx = new ProblemVertx(new VertxOptions().setWorkerPoolSize(settings.integer("app.http.worker-threads")));
+        registry.bind("vertx", vertx);
+        // platform-http closes only a Vert.x it made itself: this one closes once every server on it has stopped
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                }
+            }
+        });
         HttpServerSetup.install(context, settings.integer("app.http.port"),
                 settings.longValue("app.http.max-body-bytes"));
         if (guard.keyCount() == 0) {

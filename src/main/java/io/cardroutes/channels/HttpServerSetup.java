@@ -2,8 +2,6 @@ package io.cardroutes.channels;
 
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpServerSetup {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerSetup.class);
 
     private HttpServerSetup() {
@@ -36,9 +33,9 @@ final class HttpServerSetup {
         headers.getOutFilter().add(ApiKeyGuard.HEADER.toLowerCase(java.util.Locale.ROOT));
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(headers);
 
-        String tooLarge = json(Problems.problem("too-large", "The body is too large", 413,
+        String tooLarge = Problems.text(Problems.problem("too-large", "The body is too large", 413,
                 "bodies of more than " + maxBodyBytes + " bytes are refused"));
-        String stopping = json(Problems.problem("stopping", "The bundle is stopping", 503,
+        String stopping = Problems.text(Problems.problem("stopping", "The bundle is stopping", 503,
                 "it takes no new calls while it stops; nothing of this call was recorded: send it again"));
         context.addStartupListener(new StartupListener() {
             @Override
@@ -79,7 +76,7 @@ final class HttpServerSetup {
                             ctx.response().putHeader("Allow", allow.toString());
                         }
                         ctx.response().setStatusCode((Integer) problem.get("status"))
-                                .putHeader("Content-Type", Problems.PROBLEM_TYPE).end(json(problem));
+                                .putHeader("Content-Type", Problems.PROBLEM_TYPE).end(Problems.text(problem));
                     });
                     // platform-http's routes live in a sub-router: its failure handlers see the body limit's 413
                     router.route().failureHandler(ctx -> {
@@ -95,13 +92,5 @@ final class HttpServerSetup {
                 }
             }
         });
-    }
-
-    private static String json(Map<String, Object> problem) {
-        try {
-            return JSON.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -11,7 +11,9 @@ import org.apache.camel.Message;
 /**
  * HTTP answers of the REST channel: JSON bodies, and RFC 9457 problem details
  * ({@code type, title, status, detail} plus members of our own) for everything that is not a success.
- * Every answer starts from an empty header set, so nothing of the request (its API key included) is echoed.
+ * The routes choose the status ({@code CamelHttpResponseCode}); a problem's {@code status} member
+ * repeats it. Every answer starts from an empty header set but that status, so nothing of the request
+ * (its API key included) is echoed.
  */
 final class Problems {
 
@@ -25,8 +27,9 @@ final class Problems {
     private Problems() {
     }
 
-    static void json(Exchange exchange, int status, Object body) {
-        respond(exchange, status, JSON_TYPE, body);
+    /** The body as the answer, with the status the route chose. */
+    static void json(Exchange exchange, Object body) {
+        respond(exchange, JSON_TYPE, body);
     }
 
     static Map<String, Object> problem(String type, String title, int status, String detail) {
@@ -38,20 +41,38 @@ final class Problems {
         return problem;
     }
 
-    static void problem(Exchange exchange, Map<String, Object> problem) {
-        respond(exchange, (Integer) problem.get("status"), PROBLEM_TYPE, problem);
+    /** A problem with the status the route chose. */
+    static Map<String, Object> problem(Exchange exchange, String type, String title, String detail) {
+        return problem(type, title, status(exchange), detail);
     }
 
-    private static void respond(Exchange exchange, int status, String contentType, Object body) {
+    static void problem(Exchange exchange, Map<String, Object> problem) {
+        respond(exchange, PROBLEM_TYPE, problem);
+    }
+
+    static String text(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the answer as JSON", e);
+        }
+    }
+
+    private static int status(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status == null) {
+            throw new IllegalStateException("the route chose no status (" + Exchange.HTTP_RESPONSE_CODE + ")");
+        }
+        return status;
+    }
+
+    private static void respond(Exchange exchange, String contentType, Object body) {
+        int status = status(exchange);
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, contentType);
         message.setHeader("Cache-Control", "no-store");
-        try {
-            message.setBody(JSON.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the answer as JSON", e);
-        }
+        message.setBody(text(body));
     }
 }

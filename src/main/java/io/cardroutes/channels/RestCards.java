@@ -1,32 +1,27 @@
 package io.cardroutes.channels;
 
-import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cardroutes.ExceptionClasses;
-import io.cardroutes.JsonProblems;
-import io.cardroutes.enkash.EnkashRetryableException;
 import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardRequestEntity;
 import io.cardroutes.persistence.OutcomeWriter;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
-import io.cardroutes.pipeline.CardStatus;
 import io.cardroutes.pipeline.RequestIdConflictException;
 import io.cardroutes.pipeline.InvalidRequestException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The REST channel's side of the HTTP exchange: requestIds (Idempotency-Key, else the body's
- * requestId, else a new UUID), and how outcomes, batches and failures become status codes and bodies.
+ * requestId, else a new UUID), and the bodies of its answers. Which answer (and status) a call gets is
+ * decided in the routes (routes/inbound-rest.camel.yaml); each method here builds one answer's body.
  */
 public class RestCards {
 
@@ -34,8 +29,6 @@ public class RestCards {
     public static final String BASE_PATH = "/api/v1";
     static final int DEFAULT_PAGE = 1000;
     static final int MAX_PAGE = 10_000;
-
-    private static final Logger LOG = LoggerFactory.getLogger(RestCards.class);
 
     private final OutcomeWriter outcomes;
     private final BatchLedger batches;
@@ -56,52 +49,57 @@ public class RestCards {
         return RequestIds.with(request, key != null ? key : RequestIds.ofBody(request, UUID.randomUUID().toString()));
     }
 
-    /**
-     * POST /cards: 201 created, 200 replay of a settled request, 409 replay of one still in flight,
-     * 422 invalid or refused, 503 EnKash unavailable after retries, 502 other EnKash failures, and
-     * 202 for an outcome a later step settles (an ambiguous call being verified or awaiting review).
-     */
-    public void reply(Exchange exchange) {
-        CardOutcome outcome = exchange.getMessage().getBody(CardOutcome.class);
-        Throwable caught = exchange.getProperty(PipelineOutcome.FAILURE, Throwable.class);
+    /** Answers the body (an outcome, a batch's status, ...) as JSON with the status the route chose. */
+    public void answer(Exchange exchange) {
+        Problems.json(exchange, exchange.getMessage().getBody());
+    }
+
+    /** Where the outcome of the request just answered can be read again ({@code GET /cards/{requestId}}). */
+    public String location(Exchange exchange) {
+        String requestId = exchange.getProperty(CardExchange.OUTCOME, CardOutcome.class).requestId();
+        return BASE_PATH + "/cards/" + URLEncoder.encode(requestId, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** POST /cards sent again while the first is still being handled. */
+    public void inFlight(Exchange exchange) {
+        Problems.problem(exchange, withOutcome(Problems.problem(exchange, "in-flight", "The request is still being handled",
+                "a request with this requestId is still being handled; ask again later with GET "
+                        + BASE_PATH + "/cards/{requestId}"), exchange));
+    }
+
+    /** POST /cards with a requestId already used for other content (the IETF Idempotency-Key draft's 422). */
+    public void keyReused(Exchange exchange) {
+        RequestIdConflictException conflict = exchange.getProperty(CardExchange.FAILURE, RequestIdConflictException.class);
+        Map<String, Object> problem = Problems.problem(exchange, "idempotency-key-reused",
+                "The Idempotency-Key (requestId) was already used for a different request", conflict.getMessage());
+        problem.put("idempotencyKey", conflict.requestId());
+        Problems.problem(exchange, withOutcome(problem, exchange));
+    }
+
+    /** POST /cards invalid (every field problem listed) or refused by EnKash (its reason). */
+    public void rejected(Exchange exchange) {
+        CardOutcome outcome = outcome(exchange);
         @SuppressWarnings("unchecked")
         List<String> fieldProblems = exchange.getProperty(CardExchange.PROBLEMS, List.class);
-        String status = outcome.status();
-        if (outcome.replay() && CardStatus.IN_FLIGHT.contains(status)) {
-            Map<String, Object> problem = Problems.problem("in-flight", "The request is still being handled", 409,
-                    "a request with this requestId is still being handled; ask again later with GET "
-                            + BASE_PATH + "/cards/{requestId}");
-            Problems.problem(exchange, withOutcome(problem, outcome));
-        } else if (outcome.replay()) {
-            Problems.json(exchange, 200, outcome);
-        } else if ("CREATED".equals(status)) {
-            Problems.json(exchange, 201, outcome);
-            exchange.getMessage().setHeader("Location", location(outcome.requestId()));
-        } else if (caught instanceof RequestIdConflictException conflict) {
-            // IETF Idempotency-Key draft: the key reused with another payload is 422
-            Map<String, Object> problem = Problems.problem("idempotency-key-reused",
-                    "The Idempotency-Key (requestId) was already used for a different request", 422,
-                    conflict.getMessage());
-            problem.put("idempotencyKey", conflict.requestId());
-            Problems.problem(exchange, withOutcome(problem, outcome));
-        } else if ("REJECTED".equals(status)) {
-            boolean invalid = fieldProblems != null && !fieldProblems.isEmpty();
-            Map<String, Object> problem = invalid
-                    ? Problems.problem("invalid-request", "The card request is invalid", 422,
-                            fieldProblems.size() + " field problem(s); see errors")
-                    : Problems.problem("refused", "The card request was refused", 422, outcome.error());
-            problem.put("errors", invalid ? fieldProblems : List.of(String.valueOf(outcome.error())));
-            Problems.problem(exchange, withOutcome(problem, outcome));
-        } else if ("FAILED".equals(status)) {
-            boolean unavailable = caught instanceof EnkashRetryableException || caught instanceof IOException;
-            Map<String, Object> problem = unavailable
-                    ? Problems.problem("enkash-unavailable", "EnKash is not available", 503, outcome.error())
-                    : Problems.problem("enkash-failed", "EnKash did not create the card", 502, outcome.error());
-            Problems.problem(exchange, withOutcome(problem, outcome));
-        } else {
-            Problems.json(exchange, 202, outcome);
-            exchange.getMessage().setHeader("Location", location(outcome.requestId()));
-        }
+        boolean invalid = fieldProblems != null && !fieldProblems.isEmpty();
+        Map<String, Object> problem = invalid
+                ? Problems.problem(exchange, "invalid-request", "The card request is invalid",
+                        fieldProblems.size() + " field problem(s); see errors")
+                : Problems.problem(exchange, "refused", "The card request was refused", outcome.error());
+        problem.put("errors", invalid ? fieldProblems : List.of(String.valueOf(outcome.error())));
+        Problems.problem(exchange, withOutcome(problem, exchange));
+    }
+
+    /** POST /cards: EnKash unreachable or overloaded after every retry. */
+    public void enkashUnavailable(Exchange exchange) {
+        Problems.problem(exchange, withOutcome(Problems.problem(exchange, "enkash-unavailable", "EnKash is not available",
+                outcome(exchange).error()), exchange));
+    }
+
+    /** POST /cards: EnKash failed in a way retrying does not fix. */
+    public void enkashFailed(Exchange exchange) {
+        Problems.problem(exchange, withOutcome(Problems.problem(exchange, "enkash-failed", "EnKash did not create the card",
+                outcome(exchange).error()), exchange));
     }
 
     /** POST /cards/batch: the parsed JSON array (or object) or CSV rows, as requests without ids yet. */
@@ -139,7 +137,7 @@ public class RestCards {
         return identified;
     }
 
-    /** POST /cards/batch: 202 with the batch id, its size and where to follow it. */
+    /** POST /cards/batch: the batch id, its size and where to follow it. */
     public void accepted(Exchange exchange) {
         String batchId = exchange.getProperty(CardExchange.BATCH_ID, String.class);
         int total = exchange.getMessage().getBody(List.class).size();
@@ -148,65 +146,48 @@ public class RestCards {
         body.put("status", "OPEN");
         body.put("total", total);
         body.put("location", BASE_PATH + "/batches/" + batchId);
-        Problems.json(exchange, 202, body);
-        exchange.getMessage().setHeader("Location", BASE_PATH + "/batches/" + batchId);
+        Problems.json(exchange, body);
     }
 
-    /** GET /batches/{batchId}: counts by status and a page of outcomes ({@code offset}, {@code limit}), or 404. */
-    public void batchStatus(Exchange exchange) {
+    /** GET /batches/{batchId}: counts by status and a page of outcomes ({@code offset}, {@code limit}), or null. */
+    public Map<String, Object> batchStatus(Exchange exchange) {
         Message in = exchange.getMessage();
         String batchId = in.getHeader("batchId", String.class);
         int offset = page(in.getHeader("offset", String.class), 0, Integer.MAX_VALUE, "offset");
         int limit = page(in.getHeader("limit", String.class), DEFAULT_PAGE, MAX_PAGE, "limit");
         Map<String, Object> status = batches.describe(batchId);
-        if (status == null) {
-            Problems.problem(exchange, Problems.problem("not-found", "No such batch", 404,
-                    "there is no batch " + batchId));
-            return;
+        if (status != null) {
+            status.put("offset", offset);
+            status.put("items", batches.outcomes(batchId, offset, limit));
         }
-        status.put("offset", offset);
-        status.put("items", batches.outcomes(batchId, offset, limit));
-        Problems.json(exchange, 200, status);
+        return status;
     }
 
-    /** GET /cards/{requestId}: the recorded outcome, or 404. */
-    public void outcome(Exchange exchange) {
+    /** GET /batches/{batchId} of a batch never opened. */
+    public void noSuchBatch(Exchange exchange) {
+        Problems.problem(exchange, Problems.problem(exchange, "not-found", "No such batch",
+                "there is no batch " + exchange.getMessage().getHeader("batchId", String.class)));
+    }
+
+    /** GET /cards/{requestId}: the recorded outcome, or null. */
+    public CardOutcome recorded(Exchange exchange) {
         String requestId = exchange.getMessage().getHeader("requestId", String.class);
         CardRequestEntity row = requestId == null ? null : outcomes.recorded(requestId);
-        if (row == null) {
-            Problems.problem(exchange, Problems.problem("not-found", "No such request", 404,
-                    "no card request with this requestId was recorded"));
-            return;
-        }
-        Problems.json(exchange, 200, OutcomeWriter.outcomeOf(row, false));
+        return row == null ? null : OutcomeWriter.outcomeOf(row, false);
     }
 
-    /** Every failure of a REST route: 401 bad key, 400 unreadable, else 500 (logged without request data). */
-    public void failure(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (caught instanceof ApiKeyRejectedException rejected) {
-            LOG.warn("REST call to {} refused: {}", exchange.getFromRouteId(), rejected.getMessage());
-            Problems.problem(exchange, Problems.problem("unauthorized", "A valid API key is required", 401,
-                    rejected.getMessage()));
-            return;
-        }
-        JsonProcessingException json = JsonProblems.in(caught);
-        if (json != null) {
-            Problems.problem(exchange, Problems.problem("unreadable", "The body is not valid JSON", 400,
-                    json.getOriginalMessage() + JsonProblems.where(json)));
-            return;
-        }
-        if (caught instanceof InvalidRequestException invalid) {
-            Problems.problem(exchange, Problems.problem("unreadable", "The request cannot be read", 400,
-                    invalid.getMessage()));
-            return;
-        }
-        LOG.error("REST call failed (exchange {}): {}", exchange.getExchangeId(), ExceptionClasses.of(caught));
-        Problems.problem(exchange, Problems.problem("internal", "The request could not be handled", 500,
-                "see the bundle's log for exchange " + exchange.getExchangeId()));
+    /** GET /cards/{requestId} of a request never recorded. */
+    public void noSuchRequest(Exchange exchange) {
+        Problems.problem(exchange, Problems.problem(exchange, "not-found", "No such request",
+                "no card request with this requestId was recorded"));
     }
 
-    private static Map<String, Object> withOutcome(Map<String, Object> problem, CardOutcome outcome) {
+    private static CardOutcome outcome(Exchange exchange) {
+        return exchange.getMessage().getBody(CardOutcome.class);
+    }
+
+    private static Map<String, Object> withOutcome(Map<String, Object> problem, Exchange exchange) {
+        CardOutcome outcome = outcome(exchange);
         problem.put("requestId", outcome.requestId());
         problem.put("outcome", outcome);
         return problem;
@@ -214,11 +195,6 @@ public class RestCards {
 
     private static String idempotencyKey(Exchange exchange) {
         return RequestIds.given(exchange.getMessage().getHeader(IDEMPOTENCY_KEY));
-    }
-
-    private static String location(String requestId) {
-        return BASE_PATH + "/cards/" + java.net.URLEncoder.encode(requestId, java.nio.charset.StandardCharsets.UTF_8)
-                .replace("+", "%20");
     }
 
     private static int page(String value, int fallback, int max, String name) {

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.cardroutes.enkash.TokenProvider;
-import org.apache.camel.Exchange;
 
 /** The REST channel's operator call {@code POST /enkash/login-lock/clear}: the JMX clearLoginLock over HTTP. */
 public class RestLoginLock {
@@ -15,14 +14,14 @@ public class RestLoginLock {
         this.tokens = tokens;
     }
 
-    /** Clears the failed-login count and answers 200 with what was cleared and the count now. */
-    public void clear(Exchange exchange) {
+    /** Clears the failed-login count; the answer says what was cleared and the count now. */
+    public Map<String, Object> clear() {
         int cleared = tokens.clearLoginLock();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("cleared", cleared);
         body.put("failedLogins", tokens.failedLogins());
         body.put("maxFailedLogins", tokens.maxFailedLogins());
         body.put("loginLocked", tokens.isLoginLocked());
-        Problems.json(exchange, 200, body);
+        return body;
     }
 }

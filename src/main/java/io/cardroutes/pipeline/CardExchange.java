@@ -54,6 +54,8 @@ public final class CardExchange {
     public static final String REPLAY_REFUSAL = "cardReplayRefusal";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
+    /** The exception that ended a request in the pipeline, if one did, as a channel that asked for its outcome sees it. */
+    public static final String FAILURE = "cardFailure";
 
     private CardExchange() {
     }

@@ -471,6 +471,23 @@ class RestChannelTest {
         assertThat(sandbox.createCalls()).isZero();
     }
 
+    @Test
+    void headers_over_the_server_s_limit_answer_431_problem() throws Exception {
+        HttpRequest huge = HttpRequest.newBuilder(URI.create(base + "/cards")).version(HttpClient.Version.HTTP_1_1)
+                .timeout(Duration.ofSeconds(20)).header("X-API-Key", KEY).header("Content-Type", "application/json")
+                .header("X-Padding", "x".repeat(20 * 1024)).POST(HttpRequest.BodyPublishers.ofString(request(mobile())))
+                .build();
+
+        HttpResponse<String> answer = send(huge);
+
+        assertThat(answer.statusCode()).isEqualTo(431);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = JSON.readTree(answer.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(431);
+        assertThat(problem.get("type").asText()).endsWith(":headers-too-large");
+        assertThat(sandbox.createCalls()).isZero();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private JsonNode awaitBatch(String location) throws Exception {
