@@ -25,11 +25,12 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 /**
  * The partner's SFTP server (Apache MINA SSHD) on a port of this machine, serving the folder {@link #root}:
  * one host key for its whole life (kept across {@link #stop()} and {@link #start()}), and one user who logs
- * in with the bundle's key pair. It counts every login attempt, so a test can tell that none was sent.
+ * in with the bundle's key pair or a password. It counts every login attempt, so a test can tell that none was sent.
  */
 final class PartnerSftpServer implements AutoCloseable {
 
     static final String USER = "partner";
+    static final String PASSWORD = "not-the-sftp-password";
 
     final Path root;
     final int port;
@@ -54,7 +55,7 @@ final class PartnerSftpServer implements AutoCloseable {
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
         server.setPasswordAuthenticator((user, password, session) -> {
             loginAttempts.incrementAndGet();
-            return false;
+            return USER.equals(user) && PASSWORD.equals(password);
         });
         server.setPublickeyAuthenticator((user, key, session) -> {
             loginAttempts.incrementAndGet();
@@ -84,9 +85,14 @@ final class PartnerSftpServer implements AutoCloseable {
 
     /** Uploads a file as the partner must: under a temporary name first, then renamed into the inbox. */
     Path upload(String name, String content) throws IOException {
-        Path part = root.resolve("inbox").resolve(name + ".part");
+        return upload("inbox", name, content);
+    }
+
+    Path upload(String folder, String name, String content) throws IOException {
+        Path part = root.resolve(folder).resolve(name + ".part");
+        Files.createDirectories(part.getParent());
         Files.writeString(part, content, StandardCharsets.UTF_8);
-        return Files.move(part, root.resolve("inbox").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        return Files.move(part, root.resolve(folder).resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override

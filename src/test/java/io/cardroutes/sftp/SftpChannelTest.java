@@ -10,16 +10,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.persistence.Database;
+import io.cardroutes.persistence.TakenFiles;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.Bundle;
 import io.cardroutes.support.PrivatePlace;
+import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,7 +138,10 @@ class SftpChannelTest {
         assertThat(server.root.resolve("outbox/again.json.results.json")).doesNotExist();
 
         Files.delete(server.root.resolve("inbox/again.json"));
+        Files.writeString(server.root.resolve("outbox/again.json.results.json"), "[]"); // not yet fetched by the partner
         server.upload("again.json", "{\"requestId\":\"SFTP-R3\",\"firstName\":\"Meera\",\"mobile\":\"9876500613\"}");
+        await(() -> names("outbox").stream().anyMatch(n -> n.matches("\\d{8}-\\d{9}-again\\.json\\.results\\.json")),
+                "the older results file kept under a time prefix");
         assertThat(awaitResults("again.json").get(0).get("requestId").asText()).isEqualTo("SFTP-R3");
         assertThat(sandbox.createCalls()).isEqualTo(2);
     }
@@ -170,6 +182,58 @@ class SftpChannelTest {
     }
 
     /** The results file of input {@code name} (then removed), once the input has left the inbox. */
+    @Test
+    void of_instances_sharing_the_database_that_see_a_file_at_once_only_one_takes_it() throws Exception {
+        Database database = bundle.context().hasService(Database.class);
+        List<TakenFiles> instances = List.of(new TakenFiles(database), new TakenFiles(database),
+                new TakenFiles(database), new TakenFiles(database));
+        instances.forEach(ServiceHelper::startService);
+        ExecutorService threads = Executors.newFixedThreadPool(instances.size());
+        try {
+            for (int file = 0; file < 20; file++) {
+                String key = "sftp:race-" + file + ".csv-10-1700000000000";
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Boolean>> took = new ArrayList<>();
+                for (TakenFiles instance : instances) {
+                    took.add(threads.submit(() -> {
+                        go.await();
+                        return instance.add(key);
+                    }));
+                }
+                go.countDown();
+                int takers = 0;
+                for (Future<Boolean> one : took) {
+                    takers += one.get(30, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertThat(takers).as("instances that took " + key).isEqualTo(1);
+            }
+        } finally {
+            threads.shutdownNow();
+            instances.forEach(ServiceHelper::stopService);
+        }
+    }
+
+    @Test
+    void logs_in_with_a_password_when_no_key_is_configured_and_logs_neither_secret() throws Exception {
+        Map<String, String> password = new HashMap<>(settings);
+        password.remove("app.sftp.private-key-file");
+        password.remove("app.sftp.private-key-passphrase");
+        password.put("app.sftp.password", PartnerSftpServer.PASSWORD);
+        password.put("app.sftp.inbox", "partner-b/in");
+        password.put("app.sftp.outbox", "/partner-b/results");
+        try (Bundle other = Bundle.start(password)) {
+            other.freshSandbox();
+            server.upload("partner-b/in", "pw.json", "{\"requestId\":\"SFTP-P1\",\"firstName\":\"Asha\",\"mobile\":\"9876500641\"}");
+            Path results = server.root.resolve("partner-b/results/pw.json.results.json");
+            await(() -> Files.exists(results), "results in partner-b/results");
+            assertThat(JSON.readTree(results.toFile()).get(0).get("status").asText()).isEqualTo("CREATED");
+            await(() -> Files.isDirectory(server.root.resolve("partner-b/done")), "partner-b/done beside the inbox");
+        }
+        assertThat(Files.readString(Path.of("target/test-logs/bundle.log")))
+                .contains("app.sftp.private-key-passphrase").doesNotContain(PASSPHRASE)
+                .doesNotContain(PartnerSftpServer.PASSWORD);
+    }
+
     @Test
     void the_channel_is_off_unless_enabled() throws Exception {
         try (Bundle off = Bundle.start()) {
