@@ -28,7 +28,6 @@ import io.cardroutes.persistence.InFlight;
 import io.cardroutes.persistence.Leases;
 import io.cardroutes.persistence.LoginGuard;
 import io.cardroutes.persistence.OutcomeWriter;
-import io.cardroutes.persistence.TakenFiles;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
@@ -122,8 +121,6 @@ public class BundleConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("enkash.reconcile.grace-ms")),
                 new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone")))));
         registry.bind("batchLedger", new BatchLedger(database, writes, clock));
-        // the input files taken (SFTP now): a restart or a second instance never takes one again
-        registry.bind("takenFiles", new TakenFiles(database));
         smtpLogin(context, settings);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
                 settings.flag("enkash.sandbox.enabled") ? "on" : "off", SafeUrls.describe(database.dataSource().getJdbcUrl()));

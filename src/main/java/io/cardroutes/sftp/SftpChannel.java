@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 
 import io.cardroutes.Settings;
+import io.cardroutes.persistence.Database;
+import io.cardroutes.persistence.TakenFiles;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -11,11 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Switches the route of routes/inbound-sftp.camel.yaml on only when {@code app.sftp.enabled}, binds its poll
- * strategy and health check, and checks what the route is given when it is on: the host-key rule is
- * yes or no (a warning at every start when no), the key and known-hosts files are absolute against the
- * bundle's home, and a login is configured. A missing file or an unreachable server does not stop the
- * bundle: the channel's polls fail, are retried with back-off and show in the log and the health check.
+ * Binds what routes/inbound-sftp.camel.yaml uses: the repository of taken files ({@code takenFiles}), the
+ * poll strategy and the health check. Switches its route on only when {@code app.sftp.enabled}, and then
+ * checks what the route is given: the host-key rule is yes or no (a warning at every start when no), the
+ * key and known-hosts files are made absolute against the bundle's home, and a login is configured. A
+ * missing file or an unreachable server does not stop the bundle: the channel's polls fail, are retried
+ * with back-off and show in the log and the health check.
  */
 public class SftpChannel implements CamelConfiguration {
 
@@ -26,6 +29,8 @@ public class SftpChannel implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Settings settings = new Settings(context);
+        // the input files taken, in the bundle's database: named for any file channel, the SFTP one uses it now
+        context.getRegistry().bind("takenFiles", new TakenFiles(context.hasService(Database.class)));
         SftpInbox inbox = new SftpInbox(Clock.systemUTC());
         context.getRegistry().bind("sftpInbox", inbox);
         if (!settings.flag("app.sftp.enabled")) {
