@@ -112,6 +112,11 @@ public class InboxFiles {
         return name;
     }
 
+    /** Deletes a local work file (the results of an SFTP file) once it has been put on the server. */
+    public void discard(java.io.File work) throws IOException {
+        Files.deleteIfExists(work.toPath());
+    }
+
     /** A JSON file holds one request object or an array of them; either way the splitter gets a list. */
     public List<?> records(Object body) {
         if (body instanceof List<?> list) {

@@ -20,18 +20,32 @@ public class SourceDigest {
 
     /** Reads the file at {@code path} once, as a stream, whatever its size. */
     public String of(String path) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = sha256();
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = Files.newInputStream(Path.of(path))) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 sha.update(buffer, 0, n);
             }
         }
+        return shortHex(sha);
+    }
+
+    /** The same fingerprint of a file's content already read (an SFTP download has no local path). */
+    public String ofContent(byte[] content) {
+        MessageDigest sha = sha256();
+        sha.update(content);
+        return shortHex(sha);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String shortHex(MessageDigest sha) {
         return HexFormat.of().formatHex(sha.digest()).substring(0, LENGTH);
     }
 }
