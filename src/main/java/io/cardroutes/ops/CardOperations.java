@@ -7,6 +7,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import io.cardroutes.enkash.TokenProvider;
+import io.cardroutes.mail.MailFailures;
 import io.cardroutes.persistence.Database;
 import jakarta.persistence.EntityManager;
 import org.apache.camel.support.service.ServiceSupport;
@@ -18,10 +19,12 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
 
     private final Database database;
     private final TokenProvider tokens;
+    private final MailFailures mail;
 
-    public CardOperations(Database database, TokenProvider tokens) {
+    public CardOperations(Database database, TokenProvider tokens, MailFailures mail) {
         this.database = database;
         this.tokens = tokens;
+        this.mail = mail;
     }
 
     @Override
@@ -103,6 +106,16 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
     @Override
     public String clearLoginLock() {
         return "cleared " + tokens.clearLoginLock() + " failed login(s) in a row; the next request logs in again";
+    }
+
+    @Override
+    public long getMailsSent() {
+        return mail.sentCount();
+    }
+
+    @Override
+    public long getMailsNotSent() {
+        return mail.notSentCount();
     }
 
     @Override

@@ -42,6 +42,8 @@ public final class CardExchange {
     public static final String FILE_UNFINISHED = "cardFileUnfinished";
     /** The name the results file of an input file is written under (never over another input's). */
     public static final String RESULTS_NAME = "cardResultsName";
+    /** A REST batch's optional notifyEmail: it also gets the batch's summary mail. */
+    public static final String NOTIFY_EMAIL = "cardNotifyEmail";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
 
