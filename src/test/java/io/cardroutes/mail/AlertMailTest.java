@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.Bundle;
+import io.cardroutes.support.OutsideEnkash;
 import io.cardroutes.support.PrivatePlace;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -39,9 +41,11 @@ class AlertMailTest {
     }
 
     @Test
-    void an_outage_that_fails_300_requests_sends_one_digest_per_window_and_one_unreachable_alert() throws Exception {
+    void an_outage_that_fails_300_requests_sends_one_digest_per_window_and_one_unreachable_alert_then_one_all_clear()
+            throws Exception {
         Map<String, String> props = mail();
-        props.put("enkash.base-url", "http://127.0.0.1:" + PrivatePlace.freePort()); // nothing listens there
+        int enkashPort = PrivatePlace.freePort();
+        props.put("enkash.base-url", "http://127.0.0.1:" + enkashPort); // nothing listens there, until EnKash is back
         props.put("enkash.retry.max-redeliveries", "0");
         props.put("app.mail.alert.digest-ms", "5000");
         props.put("app.mail.alert.unreachable-after-ms", "300");
@@ -62,13 +66,26 @@ class AlertMailTest {
             assertThat(digests).as("one digest per window at most, however many requests failed")
                     .hasSizeBetween(1, (int) windows);
             assertThat(digests.size()).as("a few mails, not one per request").isLessThan(30);
-            String first = GreenMailUtil.getBody(digests.get(0));
+            MimeMessage largest = digests.stream().max(java.util.Comparator.comparingInt(AlertMailTest::failed)).get();
+            assertThat(failed(largest)).isGreaterThan(20);
+            String first = GreenMailUtil.getBody(largest);
             assertThat(first).contains("OUT-").contains("more; every outcome is in the database")
                     .doesNotContain("9000000");
             assertThat(first.lines().filter(l -> l.startsWith("OUT-")).count()).isEqualTo(20);
             List<MimeMessage> unreachable = withSubject("EnKash unreachable");
             assertThat(unreachable).hasSize(1);
             assertThat(GreenMailUtil.getBody(unreachable.get(0))).contains("No call to EnKash has got an answer since");
+
+            EnkashSandbox enkash = OutsideEnkash.start(enkashPort, 0, 2);
+            try {
+                bundle.drop("after.csv", "requestId,firstName,mobile\nBACK-1,Asha,9000020001\n");
+                assertThat(bundle.awaitResults("after.csv").get(0).get("status").asText()).isEqualTo("CREATED");
+                Bundle.await(() -> withSubject("EnKash reachable again").size() == 1, Duration.ofSeconds(30),
+                        "the all-clear mail");
+                assertThat(withSubject("EnKash unreachable")).as("still one outage mail").hasSize(1);
+            } finally {
+                enkash.stop();
+            }
         }
     }
 
@@ -106,12 +123,13 @@ class AlertMailTest {
     }
 
     private static int failedInDigests() {
-        int total = 0;
-        for (MimeMessage mail : withSubject("FAILED")) {
-            Matcher m = FAILED.matcher(subject(mail));
-            total += m.find() ? Integer.parseInt(m.group(1)) : 0;
-        }
-        return total;
+        return withSubject("FAILED").stream().mapToInt(AlertMailTest::failed).sum();
+    }
+
+    /** The count of FAILED requests a digest's subject names. */
+    private static int failed(MimeMessage digest) {
+        Matcher m = FAILED.matcher(subject(digest));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     private static List<MimeMessage> withSubject(String part) {
