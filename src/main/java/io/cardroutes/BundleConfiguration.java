@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.cardroutes.enkash.AnswerClassifier;
@@ -20,6 +21,11 @@ import io.cardroutes.enkash.EnkashCodec;
 import io.cardroutes.enkash.EnkashSettings;
 import io.cardroutes.enkash.RetryAfterDelay;
 import io.cardroutes.enkash.TokenProvider;
+import io.cardroutes.mail.AlertDigest;
+import io.cardroutes.mail.BatchSummaryMail;
+import io.cardroutes.mail.EnkashWatch;
+import io.cardroutes.mail.MailFailures;
+import io.cardroutes.mail.MailSetup;
 import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.Claims;
 import io.cardroutes.persistence.Database;
@@ -39,7 +45,6 @@ import io.cardroutes.sandbox.SandboxSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
-import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ShutdownStrategy;
@@ -94,6 +99,8 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("tokenProvider", tokens);
 
         registry.bind("failureClassifier", new FailureClassifier());
+        MailFailures mail = new MailFailures();
+        registry.bind("mailFailures", mail);
         registry.bind("answerClassifier", new AnswerClassifier(codec, clock, enkash.retryAfterCap()));
         registry.bind("retryAfterDelay", new RetryAfterDelay());
         registry.bind("requestNormalizer", new RequestNormalizer(settings.text("enkash.company-id", ""),
@@ -120,10 +127,11 @@ public class BundleConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("enkash.reconcile.clock-skew-ms")),
                 Duration.ofMillis(settings.longValue("enkash.reconcile.grace-ms")),
                 new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone")))));
-        registry.bind("batchLedger", new BatchLedger(database, writes, clock));
+        BatchLedger batches = new BatchLedger(database, writes, clock);
+        registry.bind("batchLedger", batches);
         registry.bind("requestReplays", new Replays(database, writes, clock, inFlight, leases));
-        addService(context, new CardOperations(database, tokens, context.createProducerTemplate()));
-        smtpLogin(context, settings);
+        addService(context, new CardOperations(database, tokens, mail, context.createProducerTemplate()));
+        mail(context, settings, database, batches, tokens, clock);
         LOG.info("EnKash target {} (sandbox {}), database {}", enkash.baseUrl(),
                 settings.flag("enkash.sandbox.enabled") ? "on" : "off", SafeUrls.describe(database.dataSource().getJdbcUrl()));
     }
@@ -160,14 +168,17 @@ public class BundleConfiguration implements CamelConfiguration {
         });
     }
 
-    /** The alert mail's SMTP login, kept out of the route file; none when no user is configured. */
-    private static void smtpLogin(CamelContext context, Settings settings) {
-        String user = settings.text("app.alert.smtp.user", "");
-        if (!user.isEmpty()) {
-            MailComponent smtp = context.getComponent("smtp", MailComponent.class);
-            smtp.getConfiguration().setUsername(user);
-            smtp.getConfiguration().setPassword(settings.text("app.alert.smtp.password", ""));
-        }
+    /** The mail server, the batch summary and alert digest mails, and the watch on EnKash that raises alerts. */
+    private static void mail(CamelContext context, Settings settings, Database database, BatchLedger batches,
+            TokenProvider tokens, Clock clock) {
+        MailSetup.configure(context, settings);
+        Registry registry = context.getRegistry();
+        registry.bind("batchSummaryMail", new BatchSummaryMail(database, batches, settings.integer("app.mail.batch.max-rows")));
+        registry.bind("alertDigest", new AlertDigest(settings.integer("app.mail.alert.max-listed")));
+        EnkashWatch watch = new EnkashWatch(List.of(settings.text("enkash.base-url"), settings.text("enkash.token-url")),
+                tokens::isLoginLocked, clock);
+        registry.bind("enkashWatch", watch);
+        context.getManagementStrategy().addEventNotifier(watch);
     }
 
     /** File endpoints resolve relative folders against different roots; make them all absolute once. */

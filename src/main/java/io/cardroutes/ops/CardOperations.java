@@ -7,6 +7,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import io.cardroutes.enkash.TokenProvider;
+import io.cardroutes.mail.MailFailures;
 import io.cardroutes.persistence.Database;
 import io.cardroutes.pipeline.CardExchange;
 import jakarta.persistence.EntityManager;
@@ -24,11 +25,13 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
 
     private final Database database;
     private final TokenProvider tokens;
+    private final MailFailures mail;
     private final ProducerTemplate routes;
 
-    public CardOperations(Database database, TokenProvider tokens, ProducerTemplate routes) {
+    public CardOperations(Database database, TokenProvider tokens, MailFailures mail, ProducerTemplate routes) {
         this.database = database;
         this.tokens = tokens;
+        this.mail = mail;
         this.routes = routes;
     }
 
@@ -111,6 +114,16 @@ public class CardOperations extends ServiceSupport implements CardOperationsMBea
     @Override
     public String clearLoginLock() {
         return "cleared " + tokens.clearLoginLock() + " failed login(s) in a row; the next request logs in again";
+    }
+
+    @Override
+    public long getMailsSent() {
+        return mail.sentCount();
+    }
+
+    @Override
+    public long getMailsNotSent() {
+        return mail.notSentCount();
     }
 
     @Override

@@ -30,6 +30,15 @@ public interface CardOperationsMBean {
      */
     String clearLoginLock();
 
+    /** Mails (batch summaries, alerts) the mail server took since the bundle started. */
+    long getMailsSent();
+
+    /**
+     * Mails given up since the bundle started: refused for good (SMTP 5xx) or still failing after every
+     * retry. Each is logged at ERROR on io.cardroutes.mail; the outcomes it reported are in the database.
+     */
+    long getMailsNotSent();
+
     /** Forgets the cached access token, so the next request logs in afresh (the failed-login count stays). */
     void resetTokenCache();
 

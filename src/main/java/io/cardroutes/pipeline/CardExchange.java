@@ -52,6 +52,8 @@ public final class CardExchange {
     public static final String SEARCH_NOT_BEFORE = "cardSearchNotBefore";
     /** Why a retry did not take the request (a {@code ReplayRefusal}); absent once the retry took it. */
     public static final String REPLAY_REFUSAL = "cardReplayRefusal";
+    /** A REST batch's optional notifyEmail: it also gets the batch's summary mail. */
+    public static final String NOTIFY_EMAIL = "cardNotifyEmail";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
     /** The exception that ended a request in the pipeline, if one did, as a channel that asked for its outcome sees it. */

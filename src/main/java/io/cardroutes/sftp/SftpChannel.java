@@ -8,6 +8,7 @@ import io.cardroutes.persistence.Database;
 import io.cardroutes.persistence.TakenFiles;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ public class SftpChannel implements CamelConfiguration {
     static final String[] FILES = {"app.sftp.known-hosts", "app.sftp.private-key-file"};
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         // the input files taken, in the bundle's database: named for any file channel, the SFTP one uses it now
         context.getRegistry().bind("takenFiles", new TakenFiles(context.hasService(Database.class)));
@@ -37,6 +38,15 @@ public class SftpChannel implements CamelConfiguration {
             // the route is loaded (its file is valid and reloadable) but never polls
             String excluded = context.getAutoStartupExcludePattern();
             context.setAutoStartupExcludePattern(excluded == null || excluded.isBlank() ? ROUTE : excluded + "," + ROUTE);
+            // and is no reason for health DOWN: Camel's route and consumer checks would call a stopped route DOWN
+            context.addStartupListener((started, alreadyStarted) -> {
+                HealthCheckRegistry health = HealthCheckRegistry.get(started);
+                if (health != null) {
+                    String before = health.getExcludePattern();
+                    String mine = "route:" + ROUTE + ",consumer:" + ROUTE;
+                    health.setExcludePattern(before == null || before.isBlank() ? mine : before + "," + mine);
+                }
+            });
             return;
         }
         context.getRegistry().bind("sftpInboxHealth", inbox.healthCheck());

@@ -14,7 +14,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A request that needs a person is mailed to the operations team (a real SMTP server, GreenMail). */
+/** A request that needs a person is mailed to the operations team in the next alert digest (a real SMTP server, GreenMail). */
 class NeedsReviewAlertTest {
 
     @RegisterExtension
@@ -25,12 +25,13 @@ class NeedsReviewAlertTest {
     void a_request_that_needs_review_is_mailed_with_its_candidates_and_without_personal_data() throws Exception {
         smtp.setUser("alerts", "alert-pass");
         try (Bundle bundle = Bundle.start(Map.of(
-                "app.alert.email.enabled", "true",
-                "app.alert.email.to", "cards-ops@corp.example",
-                "app.alert.smtp.host", "127.0.0.1",
-                "app.alert.smtp.port", String.valueOf(smtp.getSmtp().getPort()),
-                "app.alert.smtp.user", "alerts",
-                "app.alert.smtp.password", "alert-pass"))) {
+                "app.mail.enabled", "true",
+                "app.mail.alert.to", "cards-ops@corp.example",
+                "app.mail.alert.digest-ms", "200",
+                "app.mail.host", "127.0.0.1",
+                "app.mail.port", String.valueOf(smtp.getSmtp().getPort()),
+                "app.mail.user", "alerts",
+                "app.mail.password", "alert-pass"))) {
             EnkashSandbox sandbox = bundle.freshSandbox();
             String person = "\"firstName\":\"Uma\",\"mobile\":\"9876501501\",\"email\":\"uma@example.com\"";
             // a card issued by hand while the request is in flight, and the request's own whose answer is lost
@@ -44,8 +45,9 @@ class NeedsReviewAlertTest {
             assertThat(smtp.waitForIncomingEmail(30_000, 1)).isTrue();
             MimeMessage mail = smtp.getReceivedMessages()[0];
             assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("cards-ops@corp.example");
-            assertThat(mail.getSubject()).contains("MAIL-3").contains("needs review");
+            assertThat(mail.getSubject()).contains("1 NEEDS_REVIEW");
             String body = GreenMailUtil.getBody(mail);
+            assertThat(body).contains("MAIL-3  NEEDS_REVIEW  (FILE third.json)");
             sandbox.cards().forEach(c -> assertThat(body).contains((String) c.get("enKashCardId")));
             assertThat(body).doesNotContain("9876501501").doesNotContain("uma@example.com");
         }

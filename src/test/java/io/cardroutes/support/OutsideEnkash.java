@@ -17,7 +17,12 @@ public final class OutsideEnkash {
 
     /** Started on a free loopback port; every Create and search answer takes {@code latencyMs}. */
     public static EnkashSandbox start(long latencyMs, int threads) {
-        EnkashSandbox enkash = new EnkashSandbox(new SandboxSettings(0, "sandbox-client", "sandbox-secret",
+        return start(0, latencyMs, threads);
+    }
+
+    /** Started on {@code port} (0: a free one); every Create and search answer takes {@code latencyMs}. */
+    public static EnkashSandbox start(int port, long latencyMs, int threads) {
+        EnkashSandbox enkash = new EnkashSandbox(new SandboxSettings(port, "sandbox-client", "sandbox-secret",
                 "9999999999", "sandbox-password", "SANDBOX-PARTNER", 3600, latencyMs, 0, 0, 1, false, null, Set.of(),
                 threads), Clock.systemUTC());
         enkash.start();
