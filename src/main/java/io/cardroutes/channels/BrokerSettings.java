@@ -38,7 +38,7 @@ public record BrokerSettings(String url, String user, String password, int embed
         return embedded() ? acceptorUrl() + "?useEpoll=false" : url;
     }
 
-    /** The embedded broker's only acceptor: localhost, CORE (JMS clients) and AMQP. */
+    /** The embedded broker's only acceptor: localhost, CORE (JMS clients). */
     public String acceptorUrl() {
         return "tcp://localhost:" + embeddedPort;
     }

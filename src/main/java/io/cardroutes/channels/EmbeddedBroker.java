@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An Apache ActiveMQ Artemis broker inside the bundle, started as a Camel service before the routes
- * and stopped after them. It listens on localhost only (CORE and AMQP on one port), keeps a
+ * and stopped after them. It listens on localhost only (Artemis' CORE protocol, the one JMS clients speak), keeps a
  * persistent journal, so a message being handled when the bundle dies is still there on restart,
  * and moves a request that keeps failing to the DLQ instead of redelivering it for ever.
  */
@@ -47,7 +47,7 @@ public class EmbeddedBroker extends ServiceSupport {
         config.setSecurityEnabled(settings.embeddedLogin());
         // Camel's own JMX tree stays the one Hawtio shows; a second broker in the JVM (tests) cannot clash
         config.setJMXManagementEnabled(false);
-        config.addAcceptorConfiguration(ACCEPTOR, settings.acceptorUrl() + "?protocols=CORE,AMQP;useEpoll=false");
+        config.addAcceptorConfiguration(ACCEPTOR, settings.acceptorUrl() + "?protocols=CORE;useEpoll=false");
         SimpleString dlq = SimpleString.of(settings.dlq());
         // every address: dead and expired messages end in the DLQ; request messages also after repeated rollbacks
         config.addAddressSetting("#", new AddressSettings().setDeadLetterAddress(dlq).setExpiryAddress(dlq));
@@ -77,7 +77,7 @@ public class EmbeddedBroker extends ServiceSupport {
             throw new IllegalStateException("The embedded broker cannot listen on " + settings.acceptorUrl()
                     + " (port in use?): set APP_BROKER_EMBEDDED_PORT, or APP_BROKER_URL for an external broker");
         }
-        LOG.info("Embedded Artemis broker listening on {} (CORE, AMQP, {}), journal {}", settings.acceptorUrl(),
+        LOG.info("Embedded Artemis broker listening on {} (CORE, {}), journal {}", settings.acceptorUrl(),
                 settings.embeddedLogin() ? "login required" : "no login", settings.dataDir());
     }
 

@@ -344,7 +344,7 @@ public final class Baseline {
         config.setNodeManagerLockDirectory(dataDir.toString());
         config.setSecurityEnabled(false);
         config.setJMXManagementEnabled(false);
-        config.addAcceptorConfiguration("baseline", "tcp://localhost:" + port + "?protocols=CORE,AMQP;useEpoll=false");
+        config.addAcceptorConfiguration("baseline", "tcp://localhost:" + port + "?protocols=CORE;useEpoll=false");
         config.addAddressSetting("#", new AddressSettings().setDeadLetterAddress(SimpleString.of(dlq))
                 .setMaxDeliveryAttempts(5).setRedeliveryDelay(1000));
         for (String queue : List.of(requests, results, dlq)) {

@@ -1,6 +1,7 @@
 package io.cardroutes.channels;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,15 +17,24 @@ final class ChannelTesting {
     }
 
     /** The embedded broker on a free port with a journal of its own. */
-    static Map<String, String> embeddedBroker() throws IOException {
+    static Map<String, String> embeddedBroker() {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("app.broker.embedded.port", String.valueOf(freePort()));
-        props.put("app.broker.data-dir", Files.createTempDirectory("broker-").toString());
+        try {
+            props.put("app.broker.data-dir", Files.createTempDirectory("broker-").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         props.put("app.broker.embedded.redelivery-delay-ms", "50");
         return props;
     }
 
-    static int freePort() throws IOException {
+    /** Where a JMS client of the test reaches the embedded broker that {@code props} configure. */
+    static String brokerUrl(Map<String, String> props) {
+        return "tcp://localhost:" + props.get("app.broker.embedded.port") + "?useEpoll=false";
+    }
+
+    static int freePort() {
         return io.cardroutes.support.PrivatePlace.freePort();
     }
 

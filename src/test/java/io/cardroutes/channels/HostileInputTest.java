@@ -21,9 +21,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an attacker sends through each channel: an API key in the query string, requestIds that would
@@ -36,22 +35,11 @@ class HostileInputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FORGED = "INFO  [main] forged - admin logged in";
 
-    private static Bundle bundle;
-    private static String base;
-    private static String brokerUrl;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        Map<String, String> props = ChannelTesting.embeddedBroker();
-        bundle = Bundle.start(props);
-        base = "http://localhost:" + bundle.httpPort + "/api/v1";
-        brokerUrl = "tcp://localhost:" + props.get("app.broker.embedded.port") + "?useEpoll=false";
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
+    private static final Map<String, String> PROPERTIES = ChannelTesting.embeddedBroker();
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(PROPERTIES);
+    private static final String base = "http://localhost:" + bundle.httpPort + "/api/v1";
+    private static final String brokerUrl = ChannelTesting.brokerUrl(PROPERTIES);
 
     @Test
     void an_api_key_in_the_query_string_is_refused_even_a_valid_one() throws Exception {

@@ -28,11 +28,11 @@ import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.builder.AdviceWith;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The JMS channel on the embedded broker: requests in, outcomes to JMSReplyTo or the results queue, poison to the DLQ. */
 class JmsChannelTest {
@@ -42,8 +42,10 @@ class JmsChannelTest {
     private static final String RESULTS = "enkash.cards.results";
     private static final String DLQ = "enkash.cards.dlq";
 
-    private static Bundle bundle;
-    private static String brokerUrl;
+    private static final Map<String, String> PROPERTIES = properties();
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(PROPERTIES);
+    private static final String brokerUrl = ChannelTesting.brokerUrl(PROPERTIES);
     private EnkashSandbox sandbox;
     private Connection connection;
     private Session session;
@@ -53,12 +55,14 @@ class JmsChannelTest {
     /** How many of the next messages fail just after their reply was sent (a crash before the commit). */
     private static final AtomicInteger AFTER_REPLY_FAILURES = new AtomicInteger();
 
-    @BeforeAll
-    static void boot() throws Exception {
+    private static Map<String, String> properties() {
         Map<String, String> props = ChannelTesting.embeddedBroker();
         props.put("app.jms.concurrent-consumers", "4");
-        bundle = Bundle.start(props);
-        brokerUrl = "tcp://localhost:" + props.get("app.broker.embedded.port") + "?useEpoll=false";
+        return props;
+    }
+
+    @BeforeAll
+    static void failOnDemandAroundTheReply() throws Exception {
         AdviceWith.adviceWith(bundle.context(), "inbound-jms-reply", route -> {
             route.weaveById("inbound-jms-send-outcome").before().process(exchange -> {
                 if (REPLY_FAILURES.getAndDecrement() > 0) {
@@ -71,11 +75,6 @@ class JmsChannelTest {
                 }
             });
         });
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
     }
 
     @BeforeEach

@@ -2,6 +2,7 @@ package io.cardroutes.channels;
 
 import static io.cardroutes.channels.ChannelTesting.mobile;
 import static io.cardroutes.channels.ChannelTesting.request;
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -28,10 +29,9 @@ import io.cardroutes.support.Bundle;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The REST channel over real HTTP: API key, create, replay, problems, batches, reads, the OpenAPI document. */
 class RestChannelTest {
@@ -41,25 +41,19 @@ class RestChannelTest {
     private static final String OTHER_KEY = "rest-test-other-" + UUID.randomUUID();
     private static final int MAX_BODY = 64 * 1024;
 
-    private static Bundle bundle;
-    private static String base;
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(properties());
+    private static final String base = "http://localhost:" + bundle.httpPort + "/api/v1";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private EnkashSandbox sandbox;
 
-    @BeforeAll
-    static void boot() throws Exception {
+    private static Map<String, String> properties() {
         Map<String, String> props = ChannelTesting.embeddedBroker();
         props.put("app.api-keys", KEY + ", " + OTHER_KEY);
         props.put("app.http.max-body-bytes", String.valueOf(MAX_BODY));
         props.put("enkash.retry.max-redeliveries", "2");
         props.put("app.replay.in-flight-wait-ms", "200");
-        bundle = Bundle.start(props);
-        base = "http://localhost:" + bundle.httpPort + "/api/v1";
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
+        return props;
     }
 
     @BeforeEach
@@ -206,7 +200,7 @@ class RestChannelTest {
         sandbox.enqueue(Fault.stall(1500));
         CompletableFuture<HttpResponse<String>> first = http.sendAsync(
                 postRequest("/cards", request(mobile), "Idempotency-Key", key), HttpResponse.BodyHandlers.ofString());
-        Bundle.await(() -> sandbox.createCalls() == 1, Duration.ofSeconds(20), "the first Create call");
+        await("the first Create call").atMost(Duration.ofSeconds(20)).until(() -> sandbox.createCalls() == 1);
 
         HttpResponse<String> second = post("/cards", request(mobile), "Idempotency-Key", key);
 
@@ -491,17 +485,10 @@ class RestChannelTest {
     // ------------------------------------------------------------------ helpers
 
     private JsonNode awaitBatch(String location) throws Exception {
-        JsonNode[] last = new JsonNode[1];
-        Bundle.await(() -> {
-            try {
-                HttpResponse<String> answer = get(location.substring("/api/v1".length()), KEY);
-                last[0] = JSON.readTree(answer.body());
-                return answer.statusCode() == 200 && "DONE".equals(last[0].get("status").asText());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Duration.ofSeconds(30), "batch " + location + " to be DONE");
-        return last[0];
+        return await("batch " + location + " to be DONE").atMost(Duration.ofSeconds(30)).until(() -> {
+            HttpResponse<String> answer = get(location.substring("/api/v1".length()), KEY);
+            return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : null;
+        }, batch -> batch != null && "DONE".equals(batch.get("status").asText()));
     }
 
     private long count(String table) throws Exception {

@@ -1,20 +1,22 @@
 package io.cardroutes.file;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Input files that are odd but not wrong, or wrong in a way the sender must be told: empty files,
@@ -23,18 +25,9 @@ import org.junit.jupiter.api.Test;
 class BadFilesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Bundle bundle;
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass();
     private EnkashSandbox sandbox;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        bundle = Bundle.start();
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
 
     @BeforeEach
     void freshSandbox() {
@@ -43,13 +36,14 @@ class BadFilesTest {
 
     @Test
     void an_empty_file_goes_to_the_error_folder_with_its_reason_and_the_next_file_is_read() throws Exception {
+        NotifyBuilder emptyDone = bundle.whenFileDone("empty.csv");
         bundle.drop("empty.csv", "");
         bundle.drop("after-empty.csv", "requestId,mobile\nB-AFTER-EMPTY,9876500201\n");
 
         JsonNode results = bundle.awaitResults("after-empty.csv");
 
-        Bundle.await(() -> Files.exists(bundle.errorDir.resolve("empty.csv.error.txt"))
-                && Files.exists(bundle.errorDir.resolve("empty.csv")), Duration.ofSeconds(30), "empty file moved aside");
+        assertThat(emptyDone.matches(30, TimeUnit.SECONDS)).as("empty.csv's exchange done").isTrue();
+        assertThat(bundle.errorDir.resolve("empty.csv")).as("moved aside").exists();
         assertThat(Files.readString(bundle.errorDir.resolve("empty.csv.error.txt"))).contains("the file is empty");
         assertThat(bundle.inbox.resolve("empty.csv")).doesNotExist();
         assertThat(results.get(0).get("status").asText()).isEqualTo("CREATED");
@@ -98,10 +92,10 @@ class BadFilesTest {
         Path first = bundle.outbox.resolve("daily.csv.results.json");
         Path second = bundle.outbox.resolve("daily.csv.2.results.json");
         bundle.drop("daily.csv", "requestId,mobile\nB-DAY-1,9876500207\n");
-        Bundle.await(() -> Files.exists(first), Duration.ofSeconds(60), "the first results file");
+        await("the first results file").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(first));
 
         bundle.drop("daily.csv", "requestId,mobile\nB-DAY-2,9876500208\n");
-        Bundle.await(() -> Files.exists(second), Duration.ofSeconds(60), "the second results file");
+        await("the second results file").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(second));
 
         assertThat(JSON.readTree(first.toFile())).extracting(n -> n.get("requestId").asText()).containsExactly("B-DAY-1");
         assertThat(JSON.readTree(second.toFile())).extracting(n -> n.get("requestId").asText()).containsExactly("B-DAY-2");

@@ -10,25 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cardroutes.enkash.CredentialsRejectedException;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A wrong password must never get the EnKash account locked (EnKash locks at the third failed login). */
 class CredentialsTest {
 
-    private static Bundle bundle;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        bundle = Bundle.start(Map.of("enkash.password", "not-the-password",
-                "enkash.sandbox.password", "sandbox-password"));
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("enkash.password", "not-the-password",
+            "enkash.sandbox.password", "sandbox-password"));
 
     @Test
     void a_wrong_password_costs_at_most_two_token_calls_then_every_request_fails_with_the_plain_reason()

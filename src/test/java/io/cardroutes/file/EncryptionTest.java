@@ -8,25 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With ENKASH_ENCRYPTION_ENABLED the Create body travels as EnKash's AES envelope, and so does the answer. */
 class EncryptionTest {
 
-    private static Bundle bundle;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        // the sandbox, like EnKash for such a partner, refuses plain bodies
-        bundle = Bundle.start(Map.of("enkash.encryption.enabled", "true"));
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
+    // the sandbox, like EnKash for such a partner, refuses plain bodies
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("enkash.encryption.enabled", "true"));
 
     @Test
     void creates_cards_through_the_aes_envelope_in_both_directions() throws Exception {

@@ -1,11 +1,13 @@
 package io.cardroutes.file;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,27 +15,18 @@ import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
 import io.cardroutes.sandbox.RecordedCall;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The file channel end to end: inbox file in, EnKash sandbox called, database rows and results file out. */
 class FileChannelTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Bundle bundle;
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass();
     private EnkashSandbox sandbox;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        bundle = Bundle.start();
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
 
     @BeforeEach
     void freshSandbox() {
@@ -42,6 +35,7 @@ class FileChannelTest {
 
     @Test
     void creates_a_card_from_a_single_json_object_with_the_documented_headers() throws Exception {
+        NotifyBuilder fileDone = bundle.whenFileDone("one.json");
         bundle.drop("one.json", """
                 {"requestId":"ONE-1","firstName":"Asha","lastName":"Rao","mobile":"9876543210",
                  "email":"asha@example.com","physicalCard":false}""");
@@ -73,13 +67,11 @@ class FileChannelTest {
         assertThat(row.get("enkash_card_id")).isEqualTo(r.get("enKashCardId").asText());
         assertThat(row.get("attempts")).isEqualTo(1);
         // the file moves to .done once its exchange completes, just after the results are written
-        Bundle.await(() -> {
-            try (var done = Files.list(bundle.inbox.resolve(".done"))) {
-                return done.map(p -> p.getFileName().toString()).anyMatch(n -> n.startsWith("one-") && n.endsWith(".json"));
-            } catch (java.io.IOException notYet) {
-                return false;
-            }
-        }, Duration.ofSeconds(10), "one.json moved to .done");
+        assertThat(fileDone.matches(10, TimeUnit.SECONDS)).as("one.json's exchange done").isTrue();
+        try (var done = Files.list(bundle.inbox.resolve(".done"))) {
+            assertThat(done.map(p -> p.getFileName().toString())).as("one.json moved to .done")
+                    .anyMatch(n -> n.startsWith("one-") && n.endsWith(".json"));
+        }
         assertThat(bundle.inbox.resolve("one.json")).doesNotExist();
     }
 
@@ -195,7 +187,7 @@ class FileChannelTest {
     void a_file_dropped_again_under_the_same_name_while_the_first_is_read_is_processed_as_well() throws Exception {
         sandbox.enqueue(Fault.stall(1500)); // the first file's card is created, its answer comes 1.5 s late
         bundle.drop("again.json", "{\"requestId\":\"AGAIN-1\",\"mobile\":\"9876500071\"}");
-        Bundle.await(() -> sandbox.createCalls() == 1, Duration.ofSeconds(10), "the first file's call");
+        await("the first file's call").atMost(Duration.ofSeconds(10)).until(() -> sandbox.createCalls() == 1);
         // while the first is still being processed (no waiting for its name to be free, as drop() would)
         Path part = bundle.inbox.resolveSibling("again.json.part");
         Files.writeString(part, "{\"requestId\":\"AGAIN-2\",\"mobile\":\"9876500072\"}");
@@ -210,7 +202,8 @@ class FileChannelTest {
         assertThat(sandbox.cardsFor("9876500071")).isEqualTo(1);
         assertThat(sandbox.cardsFor("9876500072")).isEqualTo(1);
         Path inProgress = bundle.inbox.resolve(".inprogress");
-        Bundle.await(() -> !Files.exists(bundle.inbox.resolve("again.json")), Duration.ofSeconds(10), "inbox empty");
+        await("inbox empty").atMost(Duration.ofSeconds(10))
+                .until(() -> !Files.exists(bundle.inbox.resolve("again.json")));
         try (var left = Files.walk(inProgress)) {
             assertThat(left.filter(Files::isRegularFile)).as("nothing left in progress").isEmpty();
         }
@@ -303,10 +296,11 @@ class FileChannelTest {
 
     @Test
     void moves_an_unparseable_file_to_the_error_folder_with_line_and_column() throws Exception {
+        NotifyBuilder done = bundle.whenFileDone("broken.json");
         bundle.drop("broken.json", "[\n  {\"requestId\": \"X\",\n   \"mobile\" 9876500091}\n]");
 
-        Bundle.await(() -> Files.exists(bundle.errorDir.resolve("broken.json.error.txt"))
-                && Files.exists(bundle.errorDir.resolve("broken.json")), Duration.ofSeconds(30), "file and note moved aside");
+        assertThat(done.matches(30, TimeUnit.SECONDS)).as("broken.json's exchange done").isTrue();
+        assertThat(bundle.errorDir.resolve("broken.json")).as("moved aside").exists();
 
         String note = Files.readString(bundle.errorDir.resolve("broken.json.error.txt"));
         assertThat(note).contains("not valid JSON").contains("Line: 3");

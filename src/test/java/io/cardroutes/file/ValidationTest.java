@@ -7,9 +7,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The request JSON Schema (config/schema/card-request.schema.json) as the bundle applies it, with no
@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
  */
 class ValidationTest {
 
-    private static Bundle bundle;
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("enkash.company-id", "", "enkash.card-account-id", ""));
     private static JsonNode results;
     private static EnkashSandbox sandbox;
 
     @BeforeAll
     static void dropOneFileWithEveryKindOfMistake() throws Exception {
-        bundle = Bundle.start(Map.of("enkash.company-id", "", "enkash.card-account-id", ""));
         sandbox = bundle.freshSandbox();
         bundle.drop("mixed.json", """
                 [
@@ -39,11 +39,6 @@ class ValidationTest {
                  {"requestId":"V-TWO","cardAccountId":"A1","email":"x@y","mobile":"123"}
                 ]""");
         results = bundle.awaitResults("mixed.json");
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
     }
 
     @Test

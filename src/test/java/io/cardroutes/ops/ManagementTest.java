@@ -1,5 +1,6 @@
 package io.cardroutes.ops;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,9 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.support.Bundle;
 import io.cardroutes.support.PrivatePlace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an operator's tools see: health on the API port, and JMX over Jolokia (Hawtio's Connect page)
@@ -31,32 +32,17 @@ import org.junit.jupiter.api.Test;
  */
 class ManagementTest {
 
-    private static Bundle bundle;
-    private static int managementPort;
+    private static final int managementPort = PrivatePlace.freePort();
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("app.jolokia.enabled", "true",
+            "app.management.port", String.valueOf(managementPort)));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @BeforeAll
-    static void boot() throws Exception {
-        managementPort = PrivatePlace.freePort();
-        bundle = Bundle.start(Map.of("app.jolokia.enabled", "true",
-                "app.management.port", String.valueOf(managementPort)));
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
-
     @Test
     void health_is_up_once_the_inbox_has_been_polled() throws Exception {
-        Bundle.await(() -> {
-            try {
-                return get(api("/observe/health")).statusCode() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        }, java.time.Duration.ofSeconds(30), "health UP");
+        await("health UP").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> get(api("/observe/health")).statusCode() == 200);
         HttpResponse<String> health = get(api("/observe/health"));
         assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");
     }

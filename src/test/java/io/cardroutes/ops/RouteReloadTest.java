@@ -1,5 +1,6 @@
 package io.cardroutes.ops;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -40,13 +41,13 @@ class RouteReloadTest {
             Files.writeString(outcome, original.replace(
                     "description: Records a request's outcome in the database and keeps the outcome as the message body",
                     "description: Records each outcome (edited by an operator)"));
-            Bundle.await(() -> description(bundle, "outcome-store").contains("edited by an operator"),
-                    Duration.ofSeconds(30), "the edited route to be reloaded");
+            await("the edited route to be reloaded").atMost(Duration.ofSeconds(30))
+                    .until(() -> description(bundle, "outcome-store").contains("edited by an operator"));
 
             Files.writeString(outcome, original.replace("- route:", "- route: [broken"));
             // the broken file is reported and skipped (the log says so), and the bundle goes on working
-            Bundle.await(() -> log().contains("Error reloading routes from file: " + outcome), Duration.ofSeconds(30),
-                    "the broken file to be reported");
+            await("the broken file to be reported").atMost(Duration.ofSeconds(30))
+                    .until(() -> log().contains("Error reloading routes from file: " + outcome));
             bundle.drop("after-broken.json", "{\"requestId\":\"RELOAD-1\",\"mobile\":\"9876501601\"}");
             assertThat(bundle.awaitResults("after-broken.json").get(0).get("status").asText()).isEqualTo("CREATED");
             assertThat(bundle.context().getRoutes()).extracting(Route::getRouteId)

@@ -1,5 +1,6 @@
 package io.cardroutes.ops;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,9 +22,8 @@ import java.util.stream.Stream;
 
 import io.cardroutes.support.Bundle;
 import io.cardroutes.support.PrivatePlace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the bundle shows and keeps as installed, to anyone on the network or the machine: no Jolokia, no
@@ -33,19 +33,9 @@ import org.junit.jupiter.api.Test;
 class SecureDefaultsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static Bundle bundle;
-    private static int managementPort;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        managementPort = PrivatePlace.freePort();
-        bundle = Bundle.start(Map.of("app.management.port", String.valueOf(managementPort)));
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
+    private static final int managementPort = PrivatePlace.freePort();
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("app.management.port", String.valueOf(managementPort)));
 
     @Test
     void jolokia_is_not_reachable_by_default() throws Exception {
@@ -69,10 +59,10 @@ class SecureDefaultsTest {
         bundle.awaitResults("private.json");
         bundle.drop("broken.json", "{ not json");
         Path note = bundle.errorDir.resolve("broken.json.error.txt");
-        Bundle.await(() -> Files.exists(note), Duration.ofSeconds(30), "the error note");
+        await("the error note").atMost(Duration.ofSeconds(30)).until(() -> Files.exists(note));
         bundle.drop("again.json", "{\"requestId\":\"PRIVATE-2\",\"mobile\":\"9876500702\"}");
         Path results = bundle.outbox.resolve("again.json.results.json");
-        Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "a results file");
+        await("a results file").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(results));
 
         List<Path> folders = List.of(bundle.outbox, bundle.errorDir, bundle.home.resolve("db"),
                 bundle.home.resolve("broker"), bundle.inbox.resolve(".done"), bundle.inbox.resolve(".inprogress"));

@@ -1,5 +1,6 @@
 package io.cardroutes.packaged;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.support.Bundle;
 import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +43,7 @@ class CrashRecoveryIT {
             try (PackagedJar first = jar(enkash)) {
                 first.start();
                 first.drop("crash.csv", csv.toString());
-                Bundle.await(() -> enkash.createCalls() >= 150, Duration.ofSeconds(60), "150 Create calls");
+                await("150 Create calls").atMost(Duration.ofSeconds(60)).until(() -> enkash.createCalls() >= 150);
                 first.kill();
             }
             int sentBeforeKill = enkash.createCalls();
@@ -53,10 +53,10 @@ class CrashRecoveryIT {
             try (PackagedJar second = jar(enkash)) {
                 second.start();
                 results = second.outbox.resolve("crash.csv.results.json");
-                Bundle.await(() -> Files.exists(results), Duration.ofSeconds(120), "results after restart");
+                await("results after restart").atMost(Duration.ofSeconds(120)).until(() -> Files.exists(results));
                 assertThat(Files.readString(second.log)).as("the half-read file came back from .inprogress")
                         .contains("crash.csv was left in progress by an earlier run: back in the inbox as crash.csv");
-                Bundle.await(() -> enkash.cards().size() >= REQUESTS, Duration.ofSeconds(60), "all cards");
+                await("all cards").atMost(Duration.ofSeconds(60)).until(() -> enkash.cards().size() >= REQUESTS);
                 second.stop();
             }
 

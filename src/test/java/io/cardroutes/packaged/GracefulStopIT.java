@@ -1,5 +1,6 @@
 package io.cardroutes.packaged;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -24,7 +25,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.support.Bundle;
 import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +54,7 @@ class GracefulStopIT {
             try (PackagedJar first = jar(enkash)) {
                 first.start();
                 first.drop("stop.csv", csv.toString());
-                Bundle.await(() -> enkash.createCalls() >= 50, Duration.ofSeconds(60), "50 Create calls");
+                await("50 Create calls").atMost(Duration.ofSeconds(60)).until(() -> enkash.createCalls() >= 50);
 
                 int sentBeforeStop = enkash.createCalls();
                 long stopAsked = System.nanoTime();
@@ -90,7 +90,7 @@ class GracefulStopIT {
             try (PackagedJar second = jar(enkash)) {
                 second.start();
                 results = second.outbox.resolve("stop.csv.results.json");
-                Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "results after restart");
+                await("results after restart").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(results));
                 assertThat(Files.readString(second.log))
                         .contains("stop.csv was left in progress by an earlier run: back in the inbox as stop.csv");
                 assertThat(second.stop()).isZero();
@@ -109,23 +109,24 @@ class GracefulStopIT {
         }
     }
 
-    /** New calls while the bundle stops: each answer's status, until its port is closed. */
-    private static List<Integer> callRestUntilGone(PackagedJar jar) throws InterruptedException {
+    /** A new call every 50 ms while the bundle stops, until its JVM exits: each answer's status. */
+    private static List<Integer> callRestUntilGone(PackagedJar jar) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         List<Integer> answers = new CopyOnWriteArrayList<>();
-        while (jar.process().isAlive()) {
-            try {
-                answers.add(http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + jar.httpPort + "/api/v1/cards"))
-                        .header("X-API-Key", "demo-key").header("Content-Type", "application/json")
-                        .timeout(Duration.ofSeconds(2))
-                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode());
-            } catch (java.io.IOException gone) {
-                Thread.sleep(50); // closed: the server stopped
-            }
-            Thread.sleep(50);
-        }
+        await("the bundle's JVM to exit after SIGTERM").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    try {
+                        answers.add(http.send(HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + jar.httpPort + "/api/v1/cards"))
+                                .header("X-API-Key", "demo-key").header("Content-Type", "application/json")
+                                .timeout(Duration.ofSeconds(2))
+                                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode());
+                    } catch (java.io.IOException closed) {
+                        // the server stopped listening; the JVM is on its way out
+                    }
+                    return !jar.process().isAlive();
+                });
         return answers;
     }
 

@@ -1,5 +1,6 @@
 package io.cardroutes.packaged;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,6 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.enkash.CredentialsRejectedException;
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.support.Bundle;
 import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +86,7 @@ class LoginLockoutIT {
                 + ",Asha,Rao,9876543210,asha@example.com\n");
         Files.move(part, jar.inbox.resolve(requestId + ".csv"), StandardCopyOption.ATOMIC_MOVE);
         Path results = jar.outbox.resolve(requestId + ".csv.results.json");
-        Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "results of " + requestId);
+        await("results of " + requestId).atMost(Duration.ofSeconds(60)).until(() -> Files.exists(results));
         return new ObjectMapper().readTree(results.toFile()).get(0).get("error").asText();
     }
 }

@@ -1,5 +1,6 @@
 package io.cardroutes.packaged;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cardroutes.support.Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +32,8 @@ class PackagedJarIT {
             }
             Path csvResults = jar.outbox.resolve("gift-cards.csv.results.json");
             Path jsonResults = jar.outbox.resolve("meal-card.json.results.json");
-            Bundle.await(() -> Files.exists(csvResults) && Files.exists(jsonResults), Duration.ofSeconds(60),
-                    "results of the examples");
+            await("results of the examples").atMost(Duration.ofSeconds(60))
+                    .until(() -> Files.exists(csvResults) && Files.exists(jsonResults));
 
             JsonNode csv = new ObjectMapper().readTree(csvResults.toFile());
             assertThat(csv).extracting(n -> n.get("status").asText()).containsExactly("CREATED", "CREATED", "REJECTED");
@@ -63,7 +63,7 @@ class PackagedJarIT {
             Files.copy(Path.of("examples", "meal-card.json"), part);
             Files.move(part, again.inbox.resolve("meal-card.json"), StandardCopyOption.ATOMIC_MOVE);
             Path results = again.outbox.resolve("meal-card.json.results.json");
-            Bundle.await(() -> Files.exists(results), Duration.ofSeconds(60), "results");
+            await("results").atMost(Duration.ofSeconds(60)).until(() -> Files.exists(results));
             assertThat(new ObjectMapper().readTree(results.toFile()).get(0).get("status").asText()).isEqualTo("CREATED");
         }
     }

@@ -1,5 +1,6 @@
 package io.cardroutes.packaged;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.support.Bundle;
 import io.cardroutes.support.OutsideEnkash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,24 +52,25 @@ class TwoInstancesIT {
                  PackagedJar two = jar(twoHome, "it-two", database, enkash)) {
                 one.start();
                 one.drop("first.csv", csv(0, FIRST));
-                Bundle.await(() -> enkash.createCalls() >= 50, Duration.ofSeconds(60), "the first bundle sending");
+                await("the first bundle sending").atMost(Duration.ofSeconds(60))
+                        .until(() -> enkash.createCalls() >= 50);
 
                 two.start(); // its recovery sweep runs at once, and every second after
                 StringBuilder second = new StringBuilder(csv(FIRST, FIRST + SECOND));
                 second.append(csv(0, REPLAYED).substring(csv(0, 0).length())); // a client replays 100 of the first's
                 two.drop("second.csv", second.toString());
 
-                Bundle.await(() -> Files.exists(two.outbox.resolve("second.csv.results.json")), Duration.ofSeconds(120),
-                        "the second bundle's results");
+                await("the second bundle's results").atMost(Duration.ofSeconds(120))
+                        .until(() -> Files.exists(two.outbox.resolve("second.csv.results.json")));
                 one.kill(); // mid-file: it sends four at a time
             }
             assertThat(enkash.cards().stream().map(c -> c.get("mobile")).distinct().count())
                     .as("the first file was cut short by the kill").isLessThan(FIRST + SECOND);
             try (PackagedJar again = jar(oneHome, "it-one", database, enkash)) {
                 again.start(); // its unfinished file comes back from .inprogress; its orphans are adopted at once
-                Bundle.await(() -> Files.exists(again.outbox.resolve("first.csv.results.json")), Duration.ofSeconds(180),
-                        "the restarted first bundle's results");
-                Bundle.await(() -> enkash.cards().size() >= FIRST + SECOND, Duration.ofSeconds(60), "every card");
+                await("the restarted first bundle's results").atMost(Duration.ofSeconds(180))
+                        .until(() -> Files.exists(again.outbox.resolve("first.csv.results.json")));
+                await("every card").atMost(Duration.ofSeconds(60)).until(() -> enkash.cards().size() >= FIRST + SECOND);
             }
 
             Map<String, Integer> cardsPerMobile = new HashMap<>();

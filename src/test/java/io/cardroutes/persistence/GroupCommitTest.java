@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.cardroutes.support.Waiting;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -93,9 +94,7 @@ class GroupCommitTest {
                 return committed(id); // seen from another connection the moment write() returns
             }));
         }
-        while (writes.waiting() < WRITERS - 1) {
-            Thread.onSpinWait();
-        }
+        awaitQueued(WRITERS - 1);
         first.release().countDown();
 
         assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("B-0");
@@ -113,9 +112,7 @@ class GroupCommitTest {
         Future<String> good1 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-1")));
         Future<String> clash = threads.submit(() -> writes.write(session -> insertBatch(session, "TAKEN")));
         Future<String> good2 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-2")));
-        while (writes.waiting() < 3) {
-            Thread.onSpinWait();
-        }
+        awaitQueued(3);
         first.release().countDown();
 
         assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
@@ -149,13 +146,9 @@ class GroupCommitTest {
         // what makes two claims of one requestId in one group safe: the second reads the first's row
         HeldWrite first = holdWriter("HOLD");
         Future<String> insert = threads.submit(() -> writes.write(session -> insertBatch(session, "SEEN")));
-        while (writes.waiting() < 1) {
-            Thread.onSpinWait();
-        }
+        awaitQueued(1);
         Future<Boolean> read = threads.submit(() -> writes.write(session -> session.get(BatchEntity.class, "SEEN") != null));
-        while (writes.waiting() < 2) {
-            Thread.onSpinWait();
-        }
+        awaitQueued(2);
         long commitsBefore = writes.commits();
         first.release().countDown();
 
@@ -182,9 +175,7 @@ class GroupCommitTest {
             throw new StackOverflowError("deep in a unit");
         }));
         Future<String> good2 = threads.submit(() -> writes.write(session -> insertBatch(session, "GOOD-2")));
-        while (writes.waiting() < 3) {
-            Thread.onSpinWait();
-        }
+        awaitQueued(3);
         first.release().countDown();
 
         assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("BEFORE");
@@ -231,9 +222,7 @@ class GroupCommitTest {
             session.close(); // the group's own rollback and close then fail too
             return "CLOSED";
         }));
-        while (writes.waiting() < 2) {
-            Thread.onSpinWait();
-        }
+        awaitQueued(2);
         first.release().countDown();
 
         assertThat(first.write().get(10, TimeUnit.SECONDS)).isEqualTo("BEFORE");
@@ -263,6 +252,11 @@ class GroupCommitTest {
         writes.stop(); // waits for the writer to finish what it took
         assertThat(committed("TAKEN")).as("a write the writer had taken is committed after its caller gave up").isTrue();
         assertThat(committed("QUEUED")).isFalse();
+    }
+
+    /** Returns once {@code n} writes wait behind the held one. */
+    private void awaitQueued(int n) {
+        Waiting.await(n + " writes queued").atMost(Duration.ofSeconds(10)).until(() -> writes.waiting() >= n);
     }
 
     /** A write that keeps the writer busy until {@code release} is counted down, so the next writes queue up. */

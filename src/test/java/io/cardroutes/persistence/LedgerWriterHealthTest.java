@@ -1,5 +1,6 @@
 package io.cardroutes.persistence;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -21,7 +22,7 @@ class LedgerWriterHealthTest {
     @Test
     void health_is_down_with_the_reason_once_the_ledger_writer_stopped() throws Exception {
         try (Bundle bundle = Bundle.start()) {
-            Bundle.await(() -> health(bundle).statusCode() == 200, Duration.ofSeconds(30), "health UP");
+            await("health UP").atMost(Duration.ofSeconds(30)).until(() -> health(bundle).statusCode() == 200);
 
             GroupCommit writes = bundle.context().hasService(GroupCommit.class);
             CompletableFuture<Object> fatal = writes.submit(session -> {

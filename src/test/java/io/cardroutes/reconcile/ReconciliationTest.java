@@ -13,10 +13,9 @@ import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
 import io.cardroutes.sandbox.RecordedCall;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Never a second card: Create calls whose answer is lost (504 after the card was made, a read
@@ -24,18 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReconciliationTest {
 
-    private static Bundle bundle;
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("enkash.http.read-timeout-ms", "1000"));
     private EnkashSandbox sandbox;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        bundle = Bundle.start(Map.of("enkash.http.read-timeout-ms", "1000"));
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
 
     @BeforeEach
     void freshSandbox() {

@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After a read timeout EnKash may still be making the card: the first card search waits the grace
@@ -18,17 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class SearchGraceTest {
 
-    private static Bundle bundle;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        bundle = Bundle.start(Map.of("enkash.http.read-timeout-ms", "1000", "enkash.reconcile.grace-ms", "3000"));
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("enkash.http.read-timeout-ms", "1000",
+            "enkash.reconcile.grace-ms", "3000"));
 
     @Test
     void a_card_enkash_makes_after_the_read_timeout_is_found_by_the_search_after_the_grace_period() throws Exception {

@@ -1,5 +1,6 @@
 package io.cardroutes.reconcile;
 
+import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -8,15 +9,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Never a second card against EnKash as its docs describe it: card searches that fail or list only
@@ -25,18 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class UnknownOutcomesTest {
 
-    private static Bundle bundle;
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("enkash.http.read-timeout-ms", "1000"));
     private EnkashSandbox sandbox;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        bundle = Bundle.start(Map.of("enkash.http.read-timeout-ms", "1000"));
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
 
     @BeforeEach
     void freshSandbox() {
@@ -184,19 +176,11 @@ class UnknownOutcomesTest {
     /** Every NEEDS_REVIEW raised the alert: an ERROR line on io.cardroutes.alert naming the request. */
     private static void assertAlerted(String prefix, int n) throws Exception {
         Path log = Path.of("target/test-logs/bundle.log");
-        Bundle.await(() -> {
-            try {
-                String text = Files.readString(log);
-                for (int i = 1; i <= n; i++) {
-                    if (!text.contains("NEEDS REVIEW: request " + prefix + "-" + i + ":")) {
-                        return false;
-                    }
-                }
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }, Duration.ofSeconds(10), "an alert for each " + prefix + " request");
+        await("an alert for each " + prefix + " request").atMost(Duration.ofSeconds(10)).until(() -> {
+            String text = Files.readString(log);
+            return IntStream.rangeClosed(1, n)
+                    .allMatch(i -> text.contains("NEEDS REVIEW: request " + prefix + "-" + i + ":"));
+        });
     }
 
     private static String people(String prefix, int n) {

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,11 +25,25 @@ import org.junit.jupiter.api.Test;
 /**
  * The route files as an operator and Kaoto see them: valid against the YAML DSL's own JSON Schema
  * (shipped inside camel-yaml-dsl), every route and route configuration with an id and a description,
- * route ids named for their file, and no bare top-level onException or from.
+ * route ids named for their file, each route's error handling named (or the reason it needs none), and
+ * no bare top-level onException or from.
  */
 class RouteFilesTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** Routes that name no route configuration, each with the reason it needs none (route id, reason). */
+    private static final Map<String, String> WITHOUT_ROUTE_CONFIGURATION = Map.of(
+            "outcome-store", "direct: sub-route; an error in it fails its caller's exchange (card-pipeline, card-send, "
+                    + "the pipeline-errors handlers)",
+            "outcome-needs-review", "direct: sub-route of the pipeline-errors handlers; its mail goes through "
+                    + "outcome-alert (alert-errors)",
+            "outcome-results-file", "direct: sub-route; an error in it fails inbound-file's exchange "
+                    + "(inbound-file-errors)",
+            "inbound-rest-batch-run", "seda: consumer; each request runs in card-pipeline (pipeline-errors), only "
+                    + "closing the batch is left to Camel's default error handler, which logs it",
+            "recovery-lease-renew", "timer: a renewal that fails is logged by Camel's default error handler and tried "
+                    + "again at the next tick");
 
     static List<Path> routeFiles() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
@@ -84,6 +101,43 @@ class RouteFilesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void every_route_names_an_existing_route_configuration_or_is_listed_with_the_reason_it_needs_none()
+            throws Exception {
+        Set<String> configurations = new TreeSet<>();
+        Map<String, String> routes = new TreeMap<>(); // route id -> its routeConfigurationId ("" for none)
+        for (Path file : routeFiles()) {
+            for (JsonNode item : YAML.readTree(file.toFile())) {
+                if (item.has("routeConfiguration")) {
+                    configurations.add(item.get("routeConfiguration").path("id").asText());
+                }
+                if (item.has("route")) {
+                    JsonNode route = item.get("route");
+                    routes.put(route.path("id").asText(), route.path("routeConfigurationId").asText());
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        routes.forEach((id, named) -> {
+            if (named.isEmpty() && !WITHOUT_ROUTE_CONFIGURATION.containsKey(id)) {
+                problems.add(id + " names no routeConfigurationId: give it one, or list it in "
+                        + "WITHOUT_ROUTE_CONFIGURATION with the reason it needs none");
+            }
+            if (!named.isEmpty() && WITHOUT_ROUTE_CONFIGURATION.containsKey(id)) {
+                problems.add(id + " now names " + named + ": take it off WITHOUT_ROUTE_CONFIGURATION");
+            }
+            for (String configuration : named.isEmpty() ? new String[0] : named.split("\\s*,\\s*")) {
+                if (!configurations.contains(configuration)) {
+                    problems.add(id + " names " + configuration + ", which no route file defines");
+                }
+            }
+        });
+        WITHOUT_ROUTE_CONFIGURATION.keySet().stream().filter(id -> !routes.containsKey(id))
+                .forEach(id -> problems.add(id + " is listed in WITHOUT_ROUTE_CONFIGURATION but no route has that id"));
+        assertThat(routes).isNotEmpty();
+        assertThat(problems).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.cardroutes.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
@@ -21,13 +21,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.Application;
 import io.cardroutes.sandbox.EnkashSandbox;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.Main;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real bundle (config/application.properties, routes/*.camel.yaml, the sandbox, an H2 file
- * database) started in-process on free ports and private folders, for one test class.
+ * database) started in-process on free ports and private folders. One test class shares one:
+ * <pre>{@code
+ * @RegisterExtension
+ * static final Bundle bundle = Bundle.forTestClass(Map.of("enkash.http.read-timeout-ms", "1000"));
+ * }</pre>
+ * starts it before the class's {@code @BeforeAll} methods and stops it after its {@code @AfterAll}
+ * methods; a test that starts bundles of its own uses {@link #start} in a try-with-resources.
  */
-public final class Bundle implements AutoCloseable {
+public final class Bundle implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,7 +51,8 @@ public final class Bundle implements AutoCloseable {
     public final int sandboxPort;
     private final Main main;
 
-    private Bundle(Path home, Map<String, String> extra) throws Exception {
+    /** Chooses the folders and ports and configures the bundle; {@link #run} starts it. */
+    private Bundle(Path home, Map<String, String> extra) throws IOException {
         PrivatePlace place = new PrivatePlace(home);
         this.home = place.home;
         inbox = place.inbox;
@@ -57,7 +70,11 @@ public final class Bundle implements AutoCloseable {
         props.putAll(extra);
         main = Application.create();
         props.forEach(main::addOverrideProperty);
+    }
+
+    private Bundle run() throws Exception {
         main.start();
+        return this;
     }
 
     public static Bundle start() throws Exception {
@@ -65,12 +82,35 @@ public final class Bundle implements AutoCloseable {
     }
 
     public static Bundle start(Map<String, String> overrides) throws Exception {
-        return new Bundle(Files.createTempDirectory("bundle-"), overrides);
+        return new Bundle(Files.createTempDirectory("bundle-"), overrides).run();
     }
 
     /** A bundle on the folders and H2 database of {@code home}: a restart of an earlier bundle there (new ports). */
     public static Bundle startAt(Path home, Map<String, String> overrides) throws Exception {
-        return new Bundle(home, overrides);
+        return new Bundle(home, overrides).run();
+    }
+
+    /** The bundle of a whole test class, for {@code @RegisterExtension} (see above); not started yet. */
+    public static Bundle forTestClass() {
+        return forTestClass(Map.of());
+    }
+
+    public static Bundle forTestClass(Map<String, String> overrides) {
+        try {
+            return new Bundle(Files.createTempDirectory("bundle-"), overrides);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        run();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public CamelContext context() {
@@ -93,8 +133,9 @@ public final class Bundle implements AutoCloseable {
      * Writes a file into the inbox the way a careful sender does: elsewhere first, then moved in,
      * and only once an earlier file of the same name has left the inbox (see README, "File channel").
      */
-    public Path drop(String name, String content) throws IOException, InterruptedException {
-        await(() -> !Files.exists(inbox.resolve(name)), Duration.ofSeconds(30), name + " to leave the inbox");
+    public Path drop(String name, String content) throws IOException {
+        Waiting.await(name + " to leave the inbox").atMost(Duration.ofSeconds(30))
+                .until(() -> !Files.exists(inbox.resolve(name)));
         Path temp = home.resolve(name + ".part");
         Files.writeString(temp, content, StandardCharsets.UTF_8);
         return Files.move(temp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
@@ -103,7 +144,7 @@ public final class Bundle implements AutoCloseable {
     /** The results file for input file {@code name}, once written (and removes it, so the next drop waits again). */
     public JsonNode awaitResults(String name) throws Exception {
         Path results = outbox.resolve(name + ".results.json");
-        await(() -> Files.exists(results), Duration.ofSeconds(60), "results file " + results);
+        Waiting.await("results file " + results).atMost(Duration.ofSeconds(60)).until(() -> Files.exists(results));
         JsonNode node = JSON.readTree(results.toFile());
         Files.delete(results);
         return node;
@@ -114,15 +155,8 @@ public final class Bundle implements AutoCloseable {
      * and its row is committed with the next group of writes, a moment later.
      */
     public Map<String, Object> awaitRow(String requestId, String status) throws Exception {
-        await(() -> {
-            try {
-                Map<String, Object> row = row(requestId);
-                return row != null && status.equals(row.get("status"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Duration.ofSeconds(10), requestId + " to be " + status + " in the database");
-        return row(requestId);
+        return Waiting.await(requestId + " to be " + status + " in the database").atMost(Duration.ofSeconds(10))
+                .until(() -> row(requestId), row -> row != null && status.equals(row.get("status")));
     }
 
     public Map<String, Object> row(String requestId) throws Exception {
@@ -150,14 +184,25 @@ public final class Bundle implements AutoCloseable {
         }
     }
 
-    public static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(25);
-        }
+    /**
+     * The wait tests used before Awaitility, kept so that tests written against it still compile: new
+     * tests use {@code Waiting.await(what).atMost(timeout).until(...)}, which this now is.
+     */
+    @Deprecated
+    public static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
+        Waiting.await(what).atMost(timeout).until(condition::getAsBoolean);
+    }
+
+    /**
+     * Matches once the inbound-file exchange of input file {@code name} is done (its own exchange, not
+     * one of its split requests'): the file has been moved to .done or the error folder by then. Create
+     * it before dropping the file, then {@code assertThat(done.matches(30, SECONDS)).isTrue()}.
+     */
+    public NotifyBuilder whenFileDone(String name) {
+        return new NotifyBuilder(context()).fromRoute("inbound-file")
+                .filter(exchange -> name.equals(exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY))
+                        && exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) == null)
+                .whenDone(1).create();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.cardroutes.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +58,12 @@ public final class PrivatePlace {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    public static int freePort() throws IOException {
+    /** A port nothing listens on now (unchecked, so a test class can take one in a static field). */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
