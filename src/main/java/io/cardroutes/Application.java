@@ -1,6 +1,7 @@
 package io.cardroutes;
 
 import io.cardroutes.channels.ChannelsConfiguration;
+import io.cardroutes.mapping.MappingConfiguration;
 import io.cardroutes.ops.ManagementPort;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class Application {
         main.configure().addConfiguration(new ManagementPort());
         main.configure().addConfiguration(new BundleConfiguration());
         main.configure().addConfiguration(new ChannelsConfiguration());
+        main.configure().addConfiguration(new MappingConfiguration());
         return main;
     }
 

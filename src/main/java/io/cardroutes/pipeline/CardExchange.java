@@ -42,6 +42,11 @@ public final class CardExchange {
     public static final String FILE_UNFINISHED = "cardFileUnfinished";
     /** The name the results file of an input file is written under (never over another input's). */
     public static final String RESULTS_NAME = "cardResultsName";
+    /**
+     * The input layout of the record (io.cardroutes.mapping.InputLayout): its format, CSV delimiter and
+     * the mapping that turns it into EnKash fields; none for requests already in EnKash's field names.
+     */
+    public static final String LAYOUT = "cardLayout";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
 
