@@ -1,5 +1,7 @@
 package io.cardroutes.mapping;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -29,7 +31,7 @@ public record InputLayout(String name, String files, String format, String csvDe
     static final String DEFAULT_DELIMITER = ",";
     static final String DEFAULT_XML_RECORD = "card";
 
-    /** Records in EnKash's own field names, read as the file's extension says: the inbox's behaviour without layouts. */
+    /** Records in EnKash's own field names, read as the extension says: the inbox without layouts. */
     public static InputLayout enkash(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);
         String format = lower.endsWith(".csv") ? CSV : lower.endsWith(".xml") ? XML : JSON;
@@ -54,8 +56,8 @@ public record InputLayout(String name, String files, String format, String csvDe
         return mapping == null ? null : Path.of(mapping).getFileName().toString();
     }
 
-    /** The CSV delimiter as the dataformat component's URI option wants it (a tab as {@code \t}). */
+    /** The CSV delimiter as a URI option value (percent-encoded: a tab or {@code ;} survives the URI). */
     public String csvDelimiterOption() {
-        return "\t".equals(csvDelimiter) ? "\\t" : csvDelimiter;
+        return URLEncoder.encode(csvDelimiter, StandardCharsets.UTF_8);
     }
 }

@@ -99,9 +99,10 @@ public class InputLayouts {
                 LOG.error("Input layout {} ({}) cannot be used, its input is refused until it is fixed: {}",
                         layout.name(), descriptor, layout.problem());
             } else {
-                LOG.info("Input layout {}: files {}, {}{}, mapping {}", layout.name(),
-                        layout.files() == null ? "(CardLayout header only)" : layout.files(), layout.format(),
-                        InputLayout.CSV.equals(layout.format()) ? " '" + RequestNormalizer.printable(layout.csvDelimiter()) + "'" : "",
+                String delimiter = InputLayout.CSV.equals(layout.format())
+                        ? " '" + RequestNormalizer.printable(layout.csvDelimiter()) + "'" : "";
+                String files = layout.files() == null ? "(CardLayout header only)" : layout.files();
+                LOG.info("Input layout {}: files {}, {}{}, mapping {}", layout.name(), files, layout.format(), delimiter,
                         layout.mappingName());
             }
         }

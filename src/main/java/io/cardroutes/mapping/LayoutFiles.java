@@ -38,7 +38,8 @@ final class LayoutFiles {
         }
         String files = blankToNull(p.getProperty("files"));
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            return InputLayout.broken(name, files, fileName + ": a layout name holds only letters, digits, '.', '_' and '-'");
+            return InputLayout.broken(name, files, fileName
+                    + ": a layout name holds only letters, digits, '.', '_' and '-'");
         }
         List<String> unknown = p.stringPropertyNames().stream().filter(k -> !KEYS.contains(k)).sorted().toList();
         if (!unknown.isEmpty()) {
@@ -46,7 +47,8 @@ final class LayoutFiles {
         }
         String format = p.getProperty("format", "").trim();
         if (!List.of(InputLayout.CSV, InputLayout.JSON, InputLayout.XML).contains(format)) {
-            return InputLayout.broken(name, files, fileName + ": format must be csv, json or xml, not '" + format + "'");
+            return InputLayout.broken(name, files, fileName + ": format must be csv, json or xml, not '" + format
+                    + "'");
         }
         String delimiter = DELIMITERS.get(p.getProperty("csv-delimiter", InputLayout.DEFAULT_DELIMITER).trim());
         if (delimiter == null) {
@@ -54,7 +56,8 @@ final class LayoutFiles {
         }
         String xmlRecord = p.getProperty("xml-record", InputLayout.DEFAULT_XML_RECORD).trim();
         if (!xmlRecord.matches("[A-Za-z_][A-Za-z0-9._-]*")) {
-            return InputLayout.broken(name, files, fileName + ": xml-record must be an element name, not '" + xmlRecord + "'");
+            return InputLayout.broken(name, files, fileName + ": xml-record must be an element name, not '"
+                    + xmlRecord + "'");
         }
         String mappingName = p.getProperty("mapping", name + ".jsonata").trim();
         Path mapping = descriptor.resolveSibling(mappingName).normalize();

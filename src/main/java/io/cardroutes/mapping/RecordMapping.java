@@ -35,8 +35,9 @@ public class RecordMapping {
         Object body = exchange.getMessage().getBody();
         InputLayout layout = exchange.getProperty(CardExchange.LAYOUT, InputLayout.class);
         if (!(body instanceof Map<?, ?> result)) {
-            throw new InvalidRequestException("the mapping " + layout.mappingName() + " made "
-                    + (body == null ? "nothing" : "a " + body.getClass().getSimpleName()) + " of the record, not a JSON object");
+            String made = body == null ? "nothing" : "a " + body.getClass().getSimpleName();
+            throw new InvalidRequestException("the mapping " + layout.mappingName() + " made " + made
+                    + " of the record, not a JSON object");
         }
         Map<String, Object> record = new LinkedHashMap<>();
         result.forEach((key, value) -> record.put(String.valueOf(key), value));

@@ -47,6 +47,13 @@ class MappingFilesTest {
                 """);
         Files.writeString(mappings.resolve("spreadsheet.properties"), "files = *.xlsx.csv\nformat = excel\n");
         Files.writeString(mappings.resolve("spreadsheet.jsonata"), "{ \"mobile\": Mobile }");
+        String renames = "{ \"requestId\": Ref, \"firstName\": `Given Name`, \"mobile\": `Mobile No` }";
+        Files.writeString(mappings.resolve("tabbed.properties"), "files = tabbed*.csv\nformat = csv\ncsv-delimiter = tab\n");
+        Files.writeString(mappings.resolve("tabbed.jsonata"), renames);
+        Files.writeString(mappings.resolve("piped.properties"), "files = piped*.csv\nformat = csv\ncsv-delimiter = |\n"
+                + "mapping = tabbed.jsonata\n");
+        Files.writeString(mappings.resolve("partner.properties"), "files = partner*.json\nformat = json\n"
+                + "mapping = tabbed.jsonata\n");
         bundle = Bundle.start(Map.of("app.mappings-dir", mappings.toString()));
     }
 
@@ -70,6 +77,7 @@ class MappingFilesTest {
         assertThat(layouts().problems()).containsExactly(
                 "broken.jsonata: line 4, column 11: not valid JSONata: Expected \")\", got \":\" (S0202)",
                 "spreadsheet.properties: format must be csv, json or xml, not 'excel'");
+        assertThat(log).contains("Input layout tabbed: files tabbed*.csv, csv '\\u0009', mapping tabbed.jsonata");
 
         bundle.drop("broken-june.csv", "First Name,Mobile\nAsha,9876500901\n");
         bundle.drop("hr-export-june.csv", HR_HEADER + "E9001;Asha Rao;+91 98765 00902;asha@example.com;01/02/1990;F;N\n");
@@ -109,6 +117,19 @@ class MappingFilesTest {
         } finally {
             Files.writeString(mapping, original);
         }
+    }
+
+    @Test
+    void each_delimiter_a_layout_may_name_splits_its_rows_and_a_json_layout_maps_its_objects() throws Exception {
+        bundle.drop("tabbed-1.csv", "Ref\tGiven Name\tMobile No\nTAB-1\tAsha, Rao\t9876500921\n");
+        bundle.drop("piped-1.csv", "Ref|Given Name|Mobile No\nPIPE-1|Ravi; Kumar|9876500922\n");
+        bundle.drop("partner-1.json", "[{\"Ref\":\"JSON-1\",\"Given Name\":\"Meera\",\"Mobile No\":\"9876500923\"}]");
+
+        assertThat(bundle.awaitResults("tabbed-1.csv").get(0).get("requestId").asText()).isEqualTo("TAB-1");
+        assertThat(bundle.awaitResults("piped-1.csv").get(0).get("requestId").asText()).isEqualTo("PIPE-1");
+        assertThat(bundle.awaitResults("partner-1.json").get(0).get("requestId").asText()).isEqualTo("JSON-1");
+        assertThat(sandbox.createCallsReceived()).extracting(call -> JSON.readTree(call.body()).get("firstName").asText())
+                .containsExactlyInAnyOrder("Asha, Rao", "Ravi; Kumar", "Meera");
     }
 
     /** Drops a one-row HR export and answers the country EnKash received for it. */
