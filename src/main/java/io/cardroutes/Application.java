@@ -1,6 +1,7 @@
 package io.cardroutes;
 
 import io.cardroutes.channels.ChannelsConfiguration;
+import io.cardroutes.mapping.MappingConfiguration;
 import io.cardroutes.ops.ManagementPort;
 import io.cardroutes.sftp.SftpChannel;
 import org.apache.camel.main.Main;
@@ -35,6 +36,7 @@ public final class Application {
         main.configure().addConfiguration(new BundleConfiguration());
         main.configure().addConfiguration(new ChannelsConfiguration());
         main.configure().addConfiguration(new SftpChannel());
+        main.configure().addConfiguration(new MappingConfiguration());
         return main;
     }
 

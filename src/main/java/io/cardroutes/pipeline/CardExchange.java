@@ -54,6 +54,11 @@ public final class CardExchange {
     public static final String REPLAY_REFUSAL = "cardReplayRefusal";
     /** A REST batch's optional notifyEmail: it also gets the batch's summary mail. */
     public static final String NOTIFY_EMAIL = "cardNotifyEmail";
+    /**
+     * The input layout of the record (io.cardroutes.mapping.InputLayout): its format, CSV delimiter and
+     * the mapping that turns it into EnKash fields; none for requests already in EnKash's field names.
+     */
+    public static final String LAYOUT = "cardLayout";
     /** List of field problems (one string each, e.g. "$.email: does not match ...") when validation rejected a request. */
     public static final String PROBLEMS = "cardProblems";
     /** The exception that ended a request in the pipeline, if one did, as a channel that asked for its outcome sees it. */

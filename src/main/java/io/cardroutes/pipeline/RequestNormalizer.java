@@ -45,9 +45,7 @@ public class RequestNormalizer {
     public void normalize(Exchange exchange) throws JsonProcessingException {
         Object body = exchange.getMessage().getBody();
         int seq = exchange.getProperty(CardExchange.SEQ, 0, Integer.class);
-        String source = exchange.getProperty(CardExchange.SOURCE, "request", String.class);
-        String digest = exchange.getProperty(CardExchange.SOURCE_DIGEST, String.class);
-        String fallbackId = source + (digest == null ? "" : "@" + digest) + "#" + (seq + 1);
+        String fallbackId = fallbackId(exchange);
         if (!(body instanceof Map<?, ?> raw)) {
             exchange.setProperty(CardExchange.REQUEST_ID, fallbackId);
             throw new InvalidRequestException("record " + (seq + 1) + " is not a JSON object");
@@ -78,6 +76,14 @@ public class RequestNormalizer {
         exchange.getMessage().setBody(json);
     }
 
+    /** The requestId of a record that names none: {@code <source>[@<digest>]#<record number>}. */
+    public static String fallbackId(Exchange exchange) {
+        int seq = exchange.getProperty(CardExchange.SEQ, 0, Integer.class);
+        String source = exchange.getProperty(CardExchange.SOURCE, "request", String.class);
+        String digest = exchange.getProperty(CardExchange.SOURCE_DIGEST, String.class);
+        return source + (digest == null ? "" : "@" + digest) + "#" + (seq + 1);
+    }
+
     /**
      * SHA-256 of the request without its requestId, keys sorted: the same request in another order or
      * through another channel has the same fingerprint, a request with any other value has another.
@@ -95,7 +101,7 @@ public class RequestNormalizer {
     }
 
     /** {@code requestId} with each control character written as {@code \\uXXXX}, at most 200 characters (the column). */
-    static String printable(String requestId) {
+    public static String printable(String requestId) {
         StringBuilder out = new StringBuilder();
         for (char c : requestId.toCharArray()) {
             out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));

@@ -36,14 +36,19 @@ class RouteFilesTest {
     private static final Map<String, String> WITHOUT_ROUTE_CONFIGURATION = Map.of(
             "outcome-store", "direct: sub-route; an error in it fails its caller's exchange (card-pipeline, card-send, "
                     + "the pipeline-errors handlers)",
-            "outcome-needs-review", "direct: sub-route of the pipeline-errors handlers; its mail goes through "
-                    + "outcome-alert (alert-errors)",
+            "outcome-needs-review", "direct: sub-route of the pipeline-errors handlers; its mail is queued to "
+                    + "outbound-email-alert, which has its own",
             "outcome-results-file", "direct: sub-route; an error in it fails inbound-file's exchange "
                     + "(inbound-file-errors)",
             "inbound-rest-batch-run", "seda: consumer; each request runs in card-pipeline (pipeline-errors), only "
                     + "closing the batch is left to Camel's default error handler, which logs it",
             "recovery-lease-renew", "timer: a renewal that fails is logged by Camel's default error handler and tried "
-                    + "again at the next tick");
+                    + "again at the next tick",
+            "inbound-sftp-results", "direct: sub-route; an error in it fails inbound-sftp's exchange (inbound-sftp-errors)",
+            "inbound-sftp-put", "direct: sub-route of inbound-sftp-results and inbound-sftp-errors; an error fails its caller",
+            "outbound-email-not-sent", "direct: the last step for a mail given up on; an error in it is its caller's",
+            "replay-batch", "direct: entered from the MBean, which reports its failure; each request runs in replay-request "
+                    + "(pipeline-errors)");
 
     static List<Path> routeFiles() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
