@@ -50,7 +50,7 @@ public final class PackagedJar implements AutoCloseable {
         return this;
     }
 
-    /** Starts the JVM and returns once /observe/health answers UP; the time that took is returned. */
+    /** Starts the JVM and returns once /observe/health/live answers UP; the time that took is returned. */
     public Duration start(String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -75,7 +75,8 @@ public final class PackagedJar implements AutoCloseable {
     }
 
     /**
-     * Waits until the process answers UP on /observe/health and returns the time since
+     * Waits until the process answers UP on /observe/health/live (ready may stay DOWN: a locked login)
+     * and returns the time since
      * {@code startedNanos}; fails when it exits first or the timeout passes.
      */
     public static Duration awaitHealthy(Process process, int httpPort, long startedNanos, Duration timeout,
@@ -88,7 +89,7 @@ public final class PackagedJar implements AutoCloseable {
             }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + httpPort + "/observe/health"))
+                        URI.create("http://localhost:" + httpPort + "/observe/health/live"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200 && health.body().contains("UP")) {
                     return Duration.ofNanos(System.nanoTime() - startedNanos);
