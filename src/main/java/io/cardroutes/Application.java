@@ -2,6 +2,8 @@ package io.cardroutes;
 
 import io.cardroutes.channels.ChannelsConfiguration;
 import io.cardroutes.mapping.MappingConfiguration;
+import io.cardroutes.ops.HealthChecks;
+import io.cardroutes.ops.ManagementMetrics;
 import io.cardroutes.ops.ManagementPort;
 import io.cardroutes.sftp.SftpChannel;
 import org.apache.camel.main.Main;
@@ -31,12 +33,15 @@ public final class Application {
     public static Main create() {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(ConfigLocations.placeholderLocations());
+        // found by Camel Main when it sets up camel.metrics.*: Camel's metrics, served on the management port
+        main.bind(ManagementMetrics.NAME, new ManagementMetrics());
         // first: a management port it must refuse starts nothing else
         main.configure().addConfiguration(new ManagementPort());
         main.configure().addConfiguration(new BundleConfiguration());
         main.configure().addConfiguration(new ChannelsConfiguration());
         main.configure().addConfiguration(new SftpChannel());
         main.configure().addConfiguration(new MappingConfiguration());
+        main.configure().addConfiguration(new HealthChecks());
         return main;
     }
 

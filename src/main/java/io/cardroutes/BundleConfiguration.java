@@ -17,6 +17,7 @@ import io.cardroutes.enkash.CreatedDates;
 import io.cardroutes.enkash.FailureClassifier;
 import io.cardroutes.enkash.Reconciler;
 import io.cardroutes.ops.CardOperations;
+import io.cardroutes.ops.ManagementMetrics;
 import io.cardroutes.enkash.EnkashCodec;
 import io.cardroutes.enkash.EnkashSettings;
 import io.cardroutes.enkash.RetryAfterDelay;
@@ -42,6 +43,8 @@ import io.cardroutes.pipeline.SourceDigest;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
 import io.cardroutes.sandbox.SandboxSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -68,6 +71,7 @@ public class BundleConfiguration implements CamelConfiguration {
         InboxFiles.returnUnfinished(settings.folder("app.inbox"));
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
+        MeterRegistry meters = ManagementMetrics.registry(context);
 
         EnkashSettings enkash = EnkashSettings.from(settings);
         if (settings.flag("enkash.sandbox.enabled")) {
@@ -95,7 +99,7 @@ public class BundleConfiguration implements CamelConfiguration {
         EnkashCodec codec = new EnkashCodec(enkash);
         registry.bind("enkashCodec", codec);
         TokenProvider tokens = new TokenProvider(enkash, context.createProducerTemplate(), clock,
-                new LoginGuard(database));
+                new LoginGuard(database), meters);
         registry.bind("tokenProvider", tokens);
 
         registry.bind("failureClassifier", new FailureClassifier());
@@ -109,11 +113,13 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("inboxFiles", new InboxFiles());
         registry.bind("sourceDigest", new SourceDigest());
         GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"),
-                Duration.ofMillis(settings.longValue("app.db.write-timeout-ms")));
+                Duration.ofMillis(settings.longValue("app.db.write-timeout-ms")), meters);
         addService(context, writes);
         // the ledger of card requests, by job: claims, leases (and adoption), outcomes; the requests held
         // in flight here are shared by all three
         InFlight inFlight = new InFlight();
+        Gauge.builder("cardroutes.requests.in.flight", inFlight, InFlight::size)
+                .description("Requests this instance holds in flight").register(meters);
         Leases leases = new Leases(database, writes, clock, inFlight, instanceName(settings),
                 Duration.ofMillis(settings.longValue("app.lease.duration-ms")));
         registry.bind("requestLeases", leases);
@@ -126,7 +132,7 @@ public class BundleConfiguration implements CamelConfiguration {
         registry.bind("reconciler", new Reconciler(outcomes::heldByOthers, clock,
                 Duration.ofMillis(settings.longValue("enkash.reconcile.clock-skew-ms")),
                 Duration.ofMillis(settings.longValue("enkash.reconcile.grace-ms")),
-                new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone")))));
+                new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone"))), meters));
         BatchLedger batches = new BatchLedger(database, writes, clock);
         registry.bind("batchLedger", batches);
         registry.bind("requestReplays", new Replays(database, writes, clock, inFlight, leases));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.cardroutes.pipeline.CardExchange;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 
 /**
@@ -20,7 +21,8 @@ import org.apache.camel.Exchange;
  * userId, first and last name), leaving out every card that is provably not this request's: one the
  * ledger holds for another request, or one EnKash says it made before this request was claimed.
  * One match made after the claim: that is the card. None: it may be sent again. Several, a match
- * whose age EnKash does not tell, or no key to match on: a person decides.
+ * whose age EnKash does not tell, or no key to match on: a person decides. Each decision is counted in
+ * {@code cardroutes_reconciliations_total} by result: {@code found}, {@code none}, {@code needs-review}.
  */
 public class Reconciler {
 
@@ -37,8 +39,11 @@ public class Reconciler {
     private final Duration clockSkew;
     private final Duration grace;
     private final CreatedDates dates;
+    private final MeterRegistry meters;
 
-    public Reconciler(HeldCards held, Clock clock, Duration clockSkew, Duration grace, CreatedDates dates) {
+    public Reconciler(HeldCards held, Clock clock, Duration clockSkew, Duration grace, CreatedDates dates,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.held = held;
         this.clock = clock;
         this.clockSkew = clockSkew;
@@ -61,6 +66,21 @@ public class Reconciler {
      * card account's complete listing in the body (read by the {@code enkash-search} route).
      */
     public CreatedCard reconcile(Exchange exchange) {
+        try {
+            CreatedCard card = match(exchange);
+            count(card == null ? "none" : "found");
+            return card;
+        } catch (NeedsReviewException e) {
+            count("needs-review");
+            throw e;
+        }
+    }
+
+    private void count(String result) {
+        meters.counter("cardroutes.reconciliations", "result", result).increment();
+    }
+
+    private CreatedCard match(Exchange exchange) {
         Map<String, Object> request = request(exchange);
         String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
         @SuppressWarnings("unchecked")

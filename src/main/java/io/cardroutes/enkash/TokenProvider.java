@@ -10,6 +10,7 @@ import java.util.Base64;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.persistence.LoginGuard;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * login counts as failed unless it returns a usable token (any 4xx or 5xx, a 200 without
  * {@code access_token} or not JSON, a read timeout); only a call that certainly never reached EnKash
  * (connection refused, unknown host, connect timeout) gives its reservation back.
+ *
+ * <p>Counts every login by result in {@code cardroutes_enkash_logins_total}: {@code token} (a usable
+ * token, i.e. a refresh), {@code rejected} (400/401/403), {@code failed} (any other counted failure),
+ * {@code not-sent} (never reached EnKash, not counted) and {@code locked} (refused by the guard, not made).
  */
 public class TokenProvider {
 
@@ -40,6 +45,7 @@ public class TokenProvider {
     private final ProducerTemplate template;
     private final Clock clock;
     private final LoginGuard guard;
+    private final MeterRegistry meters;
 
     private final Object lock = new Object();
     private volatile Token current;
@@ -47,8 +53,10 @@ public class TokenProvider {
     private boolean refusalLogged;
     private long tokenCalls;
 
-    public TokenProvider(EnkashSettings settings, ProducerTemplate template, Clock clock, LoginGuard guard) {
+    public TokenProvider(EnkashSettings settings, ProducerTemplate template, Clock clock, LoginGuard guard,
+            MeterRegistry meters) {
         this.settings = settings;
+        this.meters = meters;
         this.template = template;
         this.clock = clock;
         this.guard = guard;
@@ -146,6 +154,7 @@ public class TokenProvider {
     }
 
     private CredentialsRejectedException refused() {
+        countLogin("locked");
         if (!refusalLogged) {
             refusalLogged = true;
             LOG.error("EnKash logins are locked: {} failed logins in a row are counted in the database (last: {}). "
@@ -177,6 +186,7 @@ public class TokenProvider {
         if (status == 200) {
             Token token = accept(body);
             guard.succeeded();
+            countLogin("token");
             return token;
         }
         if (status == 400 || status == 401 || status == 403) {
@@ -192,6 +202,7 @@ public class TokenProvider {
         RuntimeException failure = rethrow(cause);
         if (FailureClassifier.certainlyNotSent(cause)) {
             guard.giveBack();
+            countLogin("not-sent");
             LOG.warn("EnKash token endpoint not reached ({}); this login is not counted",
                     cause.getClass().getSimpleName());
             return failure;
@@ -201,6 +212,7 @@ public class TokenProvider {
 
     /** Logs a failed login that stays counted, and returns the failure to throw. */
     private RuntimeException counted(String what, RuntimeException failure) {
+        countLogin(failure instanceof CredentialsRejectedException ? "rejected" : "failed");
         guard.failed(what + ": " + failure.getMessage());
         int failures = guard.failures();
         if (failures >= settings.maxRejectedLogins()) {
@@ -246,6 +258,10 @@ public class TokenProvider {
             }
         }
         return null;
+    }
+
+    private void countLogin(String result) {
+        meters.counter("cardroutes.enkash.logins", "result", result).increment();
     }
 
     private String form() {

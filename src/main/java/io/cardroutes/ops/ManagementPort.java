@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code app.jolokia.operations.enabled}, and behind a login whenever it listens beyond loopback (the
  * bundle refuses to start otherwise). The server is Camel's own management server
  * (camel-platform-http-main), a second instance beside the one that serves /observe/health on the API
- * port, with nothing but Jolokia on it. Runs before the other configurations, so a refusal starts nothing.
+ * port, with nothing but Jolokia and Prometheus metrics ({@code app.metrics.enabled}, {@link ManagementMetrics})
+ * on it. Runs before the other configurations, so a refusal starts nothing.
  */
 public class ManagementPort implements CamelConfiguration {
 
@@ -38,8 +39,9 @@ public class ManagementPort implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
-        if (!settings.flag("app.jolokia.enabled")) {
-            LOG.info("Jolokia is off (app.jolokia.enabled)");
+        boolean metrics = settings.flag("app.metrics.enabled");
+        if (!settings.flag("app.jolokia.enabled") && !metrics) {
+            LOG.info("The management port is off (app.jolokia.enabled, app.metrics.enabled)");
             return;
         }
         String host = settings.text("app.management.host");
@@ -65,7 +67,7 @@ public class ManagementPort implements CamelConfiguration {
         server.setCamelContext(context);
         server.setHost(host);
         server.setPort(port);
-        server.setJolokiaEnabled(true);
+        server.setJolokiaEnabled(settings.flag("app.jolokia.enabled"));
         server.setJolokiaPath(JOLOKIA_PATH);
         server.setFileUploadEnabled(false);
         if (!user.isEmpty()) {
@@ -82,10 +84,16 @@ public class ManagementPort implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
                 started.addService(server, true, true);
+                if (metrics) {
+                    started.getRegistry().lookupByNameAndType(ManagementMetrics.NAME, ManagementMetrics.class).serveOn(server);
+                }
             }
         });
-        LOG.info("Jolokia on http://{}:{}{} ({}, {})", host, port, JOLOKIA_PATH,
-                operations ? "reads, route control and the bundle's operations" : "read-only", user.isEmpty() ? "no login" : "login required");
+        LOG.info("Metrics {}", metrics ? "on http://" + host + ":" + port + "/observe/metrics" : "off");
+        if (settings.flag("app.jolokia.enabled")) {
+            LOG.info("Jolokia on http://{}:{}{} ({}, {})", host, port, JOLOKIA_PATH,
+                    operations ? "reads, route control and the bundle's operations" : "read-only", user.isEmpty() ? "no login" : "login required");
+        }
     }
 
     static boolean loopback(String host) {

@@ -24,6 +24,11 @@ public final class InFlight {
 
     private final Map<String, CompletableFuture<Void>> signals = new ConcurrentHashMap<>();
 
+    /** Requests this process holds in flight right now (taken, outcome not yet recorded). */
+    public int size() {
+        return signals.size();
+    }
+
     /** Registers the signal of a request being taken (before the commit, so a duplicate that reads the row can wait on it). */
     void put(String requestId, CompletableFuture<Void> signal) {
         signals.put(requestId, signal);

@@ -42,10 +42,12 @@ public final class CardExchange {
     public static final String FILE_UNFINISHED = "cardFileUnfinished";
     /** The name the results file of an input file is written under (never over another input's). */
     public static final String RESULTS_NAME = "cardResultsName";
-    /** Which EnKash call the {@code enkash-call} route makes: {@code create} or {@code search}. */
+    /** Which EnKash call the {@code enkash-call} route makes: {@code create} or {@code search} ({@code token} for the token call). */
     public static final String CALL_OPERATION = "cardCallOperation";
     /** The EnKash API path of that call, below enkash.base-url, set by its caller. */
     public static final String CALL_PATH = "cardCallPath";
+    /** The full URL {@code enkash-call-send} posts that call (or the token call) to. */
+    public static final String CALL_URL = "cardCallUrl";
     /** The call's plain JSON body, kept by {@code enkash-call} so a repeat after a 401 sends it again. */
     public static final String CALL_JSON = "cardCallJson";
     /** The earliest start a card search may have to settle this request's lost answer (older listings cannot). */

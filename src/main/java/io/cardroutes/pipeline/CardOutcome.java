@@ -20,12 +20,13 @@ public record CardOutcome(
         boolean reconciled) {
 
     /**
-     * What the outcome log line shows: status, card, attempts, replay. Never the error text (it may
-     * quote EnKash's answer) nor anything of the person.
+     * What the outcome log line shows: status, card or error, attempts, replay. The error may quote
+     * EnKash's answer: mobiles and e-mail addresses in it are masked ({@link LogMask}).
      */
     @Override
     public String toString() {
-        return status + (enKashCardId == null ? "" : " card=" + enKashCardId) + " attempts=" + attempts
+        return status + (enKashCardId == null ? "" : " card=" + enKashCardId)
+                + (error == null ? "" : " error=\"" + LogMask.mask(error) + "\"") + " attempts=" + attempts
                 + " replay=" + replay + (reconciled ? " reconciled" : "");
     }
 }

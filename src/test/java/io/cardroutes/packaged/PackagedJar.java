@@ -52,7 +52,7 @@ public final class PackagedJar implements AutoCloseable {
         return this;
     }
 
-    /** Starts the JVM and returns once /observe/health answers UP; the time that took is returned. */
+    /** Starts the JVM and returns once /observe/health/live answers UP; the time that took is returned. */
     public Duration start(String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -86,11 +86,11 @@ public final class PackagedJar implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
-    /** Whether the bundle on {@code httpPort} answers UP on /observe/health; false while it is not listening yet. */
+    /** Whether the bundle on {@code httpPort} answers UP on /observe/health/live (ready may stay DOWN: a locked login); false while it is not listening yet. */
     public static boolean answersUp(HttpClient http, int httpPort) throws InterruptedException {
         try {
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + httpPort + "/observe/health"))
+                    URI.create("http://localhost:" + httpPort + "/observe/health/live"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return health.statusCode() == 200 && health.body().contains("UP");
         } catch (IOException notYet) {

@@ -39,6 +39,7 @@ public final class PrivatePlace {
         properties.put("enkash.sandbox.port", String.valueOf(sandboxPort));
         properties.put("app.broker.embedded.port", String.valueOf(freePort()));
         properties.put("app.broker.data-dir", home.resolve("broker").toString());
+        properties.put("app.management.port", String.valueOf(freePort()));
     }
 
     /** The private settings as property keys ({@code app.inbox} ...). */
