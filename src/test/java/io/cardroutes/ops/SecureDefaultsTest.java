@@ -60,10 +60,7 @@ class SecureDefaultsTest {
         URI console = ManagementTest.management("127.0.0.1", managementPort, "/hawtio/");
         HawtioConsoleTest.awaitConsole(console, null);
         // the attack, through the console's Jolokia: a Camel operation that writes a file
-        HttpResponse<String> send = HawtioConsoleTest.send(console.resolve("jolokia/"), Map.of("type", "exec",
-                "mbean", "org.apache.camel:context=enkash-card-routes,type=context,name=\"enkash-card-routes\"",
-                "operation", "sendStringBody(java.lang.String,java.lang.String)",
-                "arguments", new Object[] {"file:" + bundle.home + "?fileName=owned.txt", "owned"}), null);
+        HttpResponse<String> send = HawtioConsoleTest.send(console.resolve("jolokia/"), ManagementTest.sendToAFile(bundle), null);
         assertThat(send.body()).contains("\"status\":403");
         assertThat(bundle.home.resolve("owned.txt")).doesNotExist();
 

@@ -41,24 +41,35 @@ class ConsoleIT {
 
             try (HeadlessChromium browser = HeadlessChromium.start(1400, 900)) {
                 browser.open(console + "camel/routes");
-                StringBuilder seen = new StringBuilder();
-                try {
-                    Bundle.await(() -> {
-                        try {
-                            seen.setLength(0);
-                            seen.append(browser.text());
-                            return ROUTE_IDS.stream().allMatch(id -> seen.indexOf(id) >= 0);
-                        } catch (Exception e) {
-                            return false;
-                        }
-                    }, Duration.ofSeconds(90), "the console to list the routes " + ROUTE_IDS);
-                } catch (AssertionError notListed) {
-                    browser.screenshot(SCREENSHOT);
-                    throw new AssertionError(notListed.getMessage() + "; the page showed: " + seen, notListed);
-                }
+                // the Camel tree lists the routes by id; its "routes" node opens their table (state, exchange counts)
+                awaitText(browser, ROUTE_IDS, "the Camel tree to list the routes");
+                browser.evaluate("[...document.querySelectorAll('.pf-v5-c-tree-view__node, .pf-v5-c-tree-view__node-container')]"
+                        + ".find(n => n.textContent.trim() === 'routes').click()");
+                List<String> table = new java.util.ArrayList<>(ROUTE_IDS);
+                table.addAll(List.of("Route Diagram", "Completed", "Failed", "Started"));
+                awaitText(browser, table, "the routes table");
                 browser.screenshot(SCREENSHOT);
             }
             assertThat(Files.size(SCREENSHOT)).as("a screenshot with something on it").isGreaterThan(20_000L);
+        }
+    }
+
+    /** Waits until the page shows every one of {@code expected}; on a timeout, saves the screenshot and says what it showed. */
+    private static void awaitText(HeadlessChromium browser, List<String> expected, String what) throws Exception {
+        StringBuilder seen = new StringBuilder();
+        try {
+            Bundle.await(() -> {
+                try {
+                    seen.setLength(0);
+                    seen.append(browser.text());
+                    return expected.stream().allMatch(text -> seen.indexOf(text) >= 0);
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(90), what + " " + expected);
+        } catch (AssertionError notShown) {
+            browser.screenshot(SCREENSHOT);
+            throw new AssertionError(notShown.getMessage() + "; the page showed: " + seen, notShown);
         }
     }
 
