@@ -20,13 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Jolokia (JMX over HTTP, for Hawtio) on a management port of its own, never on the API's port: off
- * unless {@code app.jolokia.enabled}, bound to {@code app.management.host} (127.0.0.1), read-only unless
- * {@code app.jolokia.operations.enabled}, and behind a login whenever it listens beyond loopback (the
- * bundle refuses to start otherwise). The server is Camel's own management server
- * (camel-platform-http-main), a second instance beside the one that serves /observe/health on the API
- * port, with nothing but Jolokia and Prometheus metrics ({@code app.metrics.enabled}, {@link ManagementMetrics})
- * on it. Runs before the other configurations, so a refusal starts nothing.
+ * The management port, never the API's: the Hawtio console at /hawtio ({@code app.hawtio.enabled}, on by
+ * default) and Jolokia at /observe/jolokia ({@code app.jolokia.enabled}, off by default), bound to
+ * {@code app.management.host} (127.0.0.1). Jolokia, Hawtio's included, is read-only unless
+ * {@code app.jolokia.operations.enabled}; the port asks for a login whenever it listens beyond loopback or
+ * {@code app.management.login-required} (the bundle refuses to start without one). The server is Camel's
+ * own management server (camel-platform-http-main), a second instance beside the one that serves
+ * /observe/health on the API port, with Prometheus metrics at /observe/metrics ({@code app.metrics.enabled},
+ * {@link ManagementMetrics}) beside them. Runs before the other configurations, so a refusal starts nothing.
  */
 public class ManagementPort implements CamelConfiguration {
 
@@ -39,35 +40,47 @@ public class ManagementPort implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        boolean jolokia = settings.flag("app.jolokia.enabled");
+        boolean hawtio = settings.flag("app.hawtio.enabled");
         boolean metrics = settings.flag("app.metrics.enabled");
-        if (!settings.flag("app.jolokia.enabled") && !metrics) {
-            LOG.info("The management port is off (app.jolokia.enabled, app.metrics.enabled)");
+        if (!jolokia && !hawtio && !metrics) {
+            LOG.info("The management port is off (app.jolokia.enabled, app.hawtio.enabled, app.metrics.enabled)");
             return;
         }
+        String serves = jolokia && hawtio ? "Jolokia and Hawtio" : jolokia ? "Jolokia" : hawtio ? "Hawtio" : "The metrics endpoint";
         String host = settings.text("app.management.host");
         int port = settings.integer("app.management.port");
         String user = settings.text("app.management.user", "");
         String password = settings.text("app.management.password", "");
         if (port == settings.integer("app.http.port")) {
-            throw new IllegalStateException("Jolokia needs a port of its own: APP_MANAGEMENT_PORT must differ from"
+            throw new IllegalStateException(serves + " needs a port of its own: APP_MANAGEMENT_PORT must differ from"
                     + " APP_HTTP_PORT (" + port + ")");
         }
         if (user.isEmpty() != password.isEmpty()) {
-            throw new IllegalStateException("Jolokia's login needs both APP_MANAGEMENT_USER and APP_MANAGEMENT_PASSWORD");
+            throw new IllegalStateException(serves + "'s login needs both APP_MANAGEMENT_USER and APP_MANAGEMENT_PASSWORD");
         }
         if (user.isEmpty() && !loopback(host)) {
-            throw new IllegalStateException("Jolokia would listen on " + host + ":" + port + " without a login: set"
+            throw new IllegalStateException(serves + " would listen on " + host + ":" + port + " without a login: set"
                     + " APP_MANAGEMENT_USER and APP_MANAGEMENT_PASSWORD, or keep APP_MANAGEMENT_HOST on 127.0.0.1");
         }
+        // the login prod asks for guards what reads the JVM (Jolokia, Hawtio); metrics alone stay on loopback without one
+        if (user.isEmpty() && (jolokia || hawtio) && settings.flag("app.management.login-required")) {
+            throw new IllegalStateException(serves + " requires a login (app.management.login-required, on in the prod"
+                    + " profile): set APP_MANAGEMENT_USER and APP_MANAGEMENT_PASSWORD");
+        }
         boolean operations = settings.flag("app.jolokia.operations.enabled");
+        String policy = operations ? OPERATIONS_POLICY : READ_ONLY_POLICY;
         // the management server takes the registry's plugin named "jolokia" before its own default
-        context.getRegistry().bind(JolokiaPlatformHttpPlugin.NAME, plugin(operations ? OPERATIONS_POLICY : READ_ONLY_POLICY));
+        if (jolokia) {
+            context.getRegistry().bind(JolokiaPlatformHttpPlugin.NAME, plugin(policy));
+        }
+        HawtioConsole console = hawtio ? new HawtioConsole(HawtioConsole.war(), policy) : null;
 
         ManagementHttpServer server = new ManagementHttpServer();
         server.setCamelContext(context);
         server.setHost(host);
         server.setPort(port);
-        server.setJolokiaEnabled(settings.flag("app.jolokia.enabled"));
+        server.setJolokiaEnabled(jolokia);
         server.setJolokiaPath(JOLOKIA_PATH);
         server.setFileUploadEnabled(false);
         if (!user.isEmpty()) {
@@ -87,13 +100,22 @@ public class ManagementPort implements CamelConfiguration {
                 if (metrics) {
                     started.getRegistry().lookupByNameAndType(ManagementMetrics.NAME, ManagementMetrics.class).serveOn(server);
                 }
+                if (console != null) {
+                    // behind the login the server's router checks first; Jetty starts in the background
+                    server.getRouter().route(HawtioConsole.PATH + "/*").handler(new HawtioProxy(server.getRouter().vertx(), console));
+                    started.addService(console, true, true);
+                }
             }
         });
-        LOG.info("Metrics {}", metrics ? "on http://" + host + ":" + port + "/observe/metrics" : "off");
-        if (settings.flag("app.jolokia.enabled")) {
-            LOG.info("Jolokia on http://{}:{}{} ({}, {})", host, port, JOLOKIA_PATH,
-                    operations ? "reads, route control and the bundle's operations" : "read-only", user.isEmpty() ? "no login" : "login required");
+        String access = (operations ? "reads, route control and the bundle's operations" : "read-only") + ", "
+                + (user.isEmpty() ? "no login" : "login required");
+        if (jolokia) {
+            LOG.info("Jolokia on http://{}:{}{} ({})", host, port, JOLOKIA_PATH, access);
         }
+        if (hawtio) {
+            LOG.info("Hawtio console on http://{}:{}{}/ (its Jolokia {})", host, port, HawtioConsole.PATH, access);
+        }
+        LOG.info("Metrics {}", metrics ? "on http://" + host + ":" + port + "/observe/metrics" : "off");
     }
 
     static boolean loopback(String host) {

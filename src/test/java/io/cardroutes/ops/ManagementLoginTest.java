@@ -21,7 +21,7 @@ import io.cardroutes.support.PrivatePlace;
 import org.junit.jupiter.api.Test;
 
 /**
- * Jolokia beyond loopback: never without a login (the bundle refuses to start), and with one, nothing
+ * Jolokia and the Hawtio console beyond loopback: never without a login (the bundle refuses to start), and with one, nothing
  * without the password; an operator who opted in may run the bundle's and Camel's operations, and still
  * no operation that sends a message to an arbitrary endpoint.
  */
@@ -45,7 +45,7 @@ class ManagementLoginTest {
         int port = PrivatePlace.freePort();
         try (Bundle bundle = Bundle.start(Map.of("app.jolokia.enabled", "true", "app.management.host", "0.0.0.0",
                 "app.management.port", String.valueOf(port), "app.management.user", USER,
-                "app.management.password", PASSWORD, "app.jolokia.operations.enabled", "true"))) {
+                "app.management.password", PASSWORD, "app.jolokia.operations.enabled", "true", "app.hawtio.enabled", "true"))) {
             Optional<InetAddress> outside = ManagementTest.nonLoopbackAddress();
             String host = outside.map(InetAddress::getHostAddress).orElse("127.0.0.1");
             URI version = ManagementTest.management(host, port, "/observe/jolokia/version");
@@ -70,6 +70,18 @@ class ManagementLoginTest {
             JsonNode gc = JSON.readTree(send(jolokia, Map.of("type", "exec", "mbean", "java.lang:type=Memory",
                     "operation", "gc"), USER + ":" + PASSWORD).body());
             assertThat(gc.path("status").asInt()).as(gc.toString()).isEqualTo(403);
+
+            // the console behind the same login, its Jolokia under the same policy
+            URI console = ManagementTest.management(host, port, "/hawtio/");
+            HawtioConsoleTest.awaitConsole(console, USER + ":" + PASSWORD);
+            assertThat(send(console, null, null).statusCode()).isEqualTo(401);
+            assertThat(send(console.resolve("jolokia/version"), null, USER + ":wrong").statusCode()).isEqualTo(401);
+            JsonNode consoleReset = JSON.readTree(send(console.resolve("jolokia/"), Map.of("type", "exec",
+                    "mbean", CardOperations.OBJECT_NAME, "operation", "resetTokenCache"), USER + ":" + PASSWORD).body());
+            assertThat(consoleReset.path("status").asInt()).as(consoleReset.toString()).isEqualTo(200);
+            JsonNode consoleGc = JSON.readTree(send(console.resolve("jolokia/"), Map.of("type", "exec",
+                    "mbean", "java.lang:type=Memory", "operation", "gc"), USER + ":" + PASSWORD).body());
+            assertThat(consoleGc.path("status").asInt()).as(consoleGc.toString()).isEqualTo(403);
             assumeTrue(outside.isPresent(), "this machine has no non-loopback IPv4 address: checked on 127.0.0.1 only");
         }
     }

@@ -76,10 +76,7 @@ class ManagementTest {
     @Test
     void jolokia_denies_writing_attributes_and_invoking_operations() throws Exception {
         // the attack: a Camel operation that sends a message to any endpoint URI (here: write a file)
-        JsonNode send = jolokiaPost(Map.of("type", "exec",
-                "mbean", "org.apache.camel:context=enkash-card-routes,type=context,name=\"enkash-card-routes\"",
-                "operation", "sendStringBody(java.lang.String,java.lang.String)",
-                "arguments", new Object[] {"file:" + bundle.home + "?fileName=owned.txt", "owned"}));
+        JsonNode send = jolokiaPost(sendToAFile(bundle));
         assertThat(send.path("status").asInt()).isEqualTo(403);
         assertThat(bundle.home.resolve("owned.txt")).doesNotExist();
 
@@ -108,6 +105,14 @@ class ManagementTest {
         assumeTrue(outside.isPresent(), "this machine has no non-loopback IPv4 address to try");
         assertThatThrownBy(() -> get(management(outside.get().getHostAddress(), "/observe/jolokia/version")))
                 .isInstanceOf(ConnectException.class);
+    }
+
+    /** The attack: Camel's operation that sends a message to any endpoint URI, here one that writes owned.txt. */
+    static Map<String, Object> sendToAFile(Bundle bundle) {
+        return Map.of("type", "exec",
+                "mbean", "org.apache.camel:context=enkash-card-routes,type=context,name=\"enkash-card-routes\"",
+                "operation", "sendStringBody(java.lang.String,java.lang.String)",
+                "arguments", new Object[] {"file:" + bundle.home + "?fileName=owned.txt", "owned"});
     }
 
     static Optional<InetAddress> nonLoopbackAddress() throws Exception {

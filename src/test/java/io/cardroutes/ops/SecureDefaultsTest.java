@@ -3,8 +3,10 @@ package io.cardroutes.ops;
 import static io.cardroutes.support.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -26,22 +29,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What the bundle shows and keeps as installed, to anyone on the network or the machine: no Jolokia, no
- * process details, data files only its own user can read, no JDBC URL in the log; and a prod profile
+ * What the bundle shows and keeps as installed, to anyone on the network or the machine: no Jolokia but the
+ * console's, on loopback and read-only; no process details, data files only its own user can read, no JDBC URL in the log; and a prod profile
  * that refuses to start rather than fall back to an H2 file or an open broker.
  */
 class SecureDefaultsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int managementPort = PrivatePlace.freePort();
+    // the console as shipped (on): the test support turns it off for the other tests
     @RegisterExtension
-    static final Bundle bundle = Bundle.forTestClass(Map.of("app.management.port", String.valueOf(managementPort)));
+    static final Bundle bundle = Bundle.forTestClass(Map.of("app.management.port", String.valueOf(managementPort),
+            "app.hawtio.enabled", "true"));
 
     @Test
-    void jolokia_is_not_reachable_by_default() throws Exception {
+    void by_default_jolokia_is_only_the_console_one_on_loopback_and_read_only() throws Exception {
         assertThat(get(URI.create("http://localhost:" + bundle.httpPort + "/observe/jolokia/version")).statusCode())
                 .isEqualTo(404);
-        assertThatThrownBy(() -> get(ManagementTest.management("127.0.0.1", managementPort, "/observe/jolokia/version")))
+        assertThat(get(ManagementTest.management("127.0.0.1", managementPort, "/observe/jolokia/version")).statusCode())
+                .isEqualTo(404);
+        URI console = ManagementTest.management("127.0.0.1", managementPort, "/hawtio/");
+        HawtioConsoleTest.awaitConsole(console, null);
+        // the attack, through the console's Jolokia: a Camel operation that writes a file
+        HttpResponse<String> send = HawtioConsoleTest.send(console.resolve("jolokia/"), ManagementTest.sendToAFile(bundle), null);
+        assertThat(send.body()).contains("\"status\":403");
+        assertThat(bundle.home.resolve("owned.txt")).doesNotExist();
+
+        Optional<InetAddress> outside = ManagementTest.nonLoopbackAddress();
+        assumeTrue(outside.isPresent(), "this machine has no non-loopback IPv4 address to try");
+        assertThatThrownBy(() -> get(ManagementTest.management(outside.get().getHostAddress(), managementPort, "/hawtio/")))
                 .isInstanceOf(ConnectException.class);
     }
 
@@ -98,6 +114,13 @@ class SecureDefaultsTest {
     void the_prod_profile_refuses_to_start_without_app_db_url() {
         assertThatThrownBy(() -> startProd(Map.of("app.db.url", "")))
                 .hasStackTraceContaining("No database configured: set APP_DB_URL");
+    }
+
+    @Test
+    void the_prod_profile_refuses_the_console_without_a_login_even_on_loopback() {
+        assertThatThrownBy(() -> startProd(Map.of("app.hawtio.enabled", "true", "app.management.host", "127.0.0.1")))
+                .hasStackTraceContaining("Hawtio requires a login")
+                .hasStackTraceContaining("APP_MANAGEMENT_USER and APP_MANAGEMENT_PASSWORD");
     }
 
     @Test

@@ -40,6 +40,8 @@ public final class PrivatePlace {
         properties.put("app.broker.embedded.port", String.valueOf(freePort()));
         properties.put("app.broker.data-dir", home.resolve("broker").toString());
         properties.put("app.management.port", String.valueOf(freePort()));
+        // the Hawtio console costs about 2 s of CPU per start: only the tests that look at it turn it on
+        properties.put("app.hawtio.enabled", "false");
     }
 
     /** The private settings as property keys ({@code app.inbox} ...). */
