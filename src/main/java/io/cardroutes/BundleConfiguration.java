@@ -21,6 +21,7 @@ import io.cardroutes.enkash.EnkashSettings;
 import io.cardroutes.enkash.RetryAfterDelay;
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.BatchLedger;
+import io.cardroutes.persistence.BatchWork;
 import io.cardroutes.persistence.Claims;
 import io.cardroutes.persistence.Database;
 import io.cardroutes.persistence.GroupCommit;
@@ -121,6 +122,7 @@ public class BundleConfiguration implements CamelConfiguration {
                 Duration.ofMillis(settings.longValue("enkash.reconcile.grace-ms")),
                 new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone")))));
         registry.bind("batchLedger", new BatchLedger(database, writes, clock));
+        registry.bind("batchWork", new BatchWork(database, writes, clock));
         registry.bind("requestReplays", new Replays(database, writes, clock, inFlight, leases));
         addService(context, new CardOperations(database, tokens, context.createProducerTemplate()));
         smtpLogin(context, settings);
