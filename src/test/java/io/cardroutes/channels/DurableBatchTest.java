@@ -24,7 +24,9 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.Bundle;
+import io.cardroutes.support.OutsideEnkash;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -137,6 +139,49 @@ class DurableBatchTest {
             assertThat(done.get("items").get(0).get("enKashCardId").asText()).isEqualTo("EKC-OTHER");
             assertThat(bundle.sandbox().cardsFor(heldMobile)).isZero();
             assertThat(bundle.sandbox().cardsFor(free)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_batch_under_way_when_its_bundle_stops_goes_back_to_the_queue_and_the_next_start_finishes_it()
+            throws Exception {
+        EnkashSandbox enkash = OutsideEnkash.start(200, 64);
+        try {
+            Path home = Files.createTempDirectory("durable-stop-");
+            Map<String, String> props = Map.of("app.api-keys", KEY, "enkash.sandbox.enabled", "false",
+                    "enkash.base-url", "http://localhost:" + enkash.port(), "app.instance-name", "durable-stop");
+            int requests = 100;
+            List<String> mobiles = new ArrayList<>();
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < requests; i++) {
+                mobiles.add(mobile());
+                body.append(i > 0 ? "," : "").append(request(mobiles.get(i)));
+            }
+            String batchId;
+            try (Bundle first = Bundle.startAt(home, props)) {
+                batchId = JSON.readTree(post(first, body.append("]").toString()).body()).get("batchId").asText();
+                Bundle.await(() -> enkash.createCalls() >= 20, Duration.ofSeconds(60), "the batch to be under way");
+            }
+            assertThat(enkash.createCalls()).as("stopped mid-batch").isLessThan(requests);
+
+            try (Bundle second = Bundle.startAt(home, props)) {
+                JsonNode done = awaitBatch(second, batchId, "DONE");
+                assertThat(done.get("counts").get("CREATED").asInt()).isEqualTo(requests);
+                assertThat(second.query("select count(*) as n from card_batch").get(0).get("n")).isEqualTo(1L);
+                String brokerUrl = "tcp://localhost:" + second.context().resolvePropertyPlaceholders(
+                        "{{app.broker.embedded.port}}") + "?useEpoll=false";
+                try (jakarta.jms.Connection jms = new ActiveMQConnectionFactory(brokerUrl).createConnection()) {
+                    jms.start();
+                    Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    assertThat(session.createConsumer(session.createQueue(DLQ)).receive(500))
+                            .as("the stop made nothing STUCK").isNull();
+                }
+            }
+            for (String mobile : mobiles) {
+                assertThat(enkash.cardsFor(mobile)).isEqualTo(1);
+            }
+        } finally {
+            enkash.stop();
         }
     }
 
