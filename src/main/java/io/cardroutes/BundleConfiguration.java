@@ -28,6 +28,7 @@ import io.cardroutes.mail.EnkashWatch;
 import io.cardroutes.mail.MailFailures;
 import io.cardroutes.mail.MailSetup;
 import io.cardroutes.persistence.BatchLedger;
+import io.cardroutes.persistence.BatchWork;
 import io.cardroutes.persistence.Claims;
 import io.cardroutes.persistence.Database;
 import io.cardroutes.persistence.GroupCommit;
@@ -135,6 +136,7 @@ public class BundleConfiguration implements CamelConfiguration {
                 new CreatedDates(ZoneId.of(settings.text("enkash.reconcile.created-date-zone"))), meters));
         BatchLedger batches = new BatchLedger(database, writes, clock);
         registry.bind("batchLedger", batches);
+        registry.bind("batchWork", new BatchWork(database, writes, clock));
         registry.bind("requestReplays", new Replays(database, writes, clock, inFlight, leases));
         addService(context, new CardOperations(database, tokens, mail, context.createProducerTemplate()));
         mail(context, settings, database, batches, tokens, clock);

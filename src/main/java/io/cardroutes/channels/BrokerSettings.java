@@ -11,7 +11,7 @@ import io.cardroutes.Settings;
  */
 public record BrokerSettings(String url, String user, String password, int embeddedPort, Path dataDir,
         int maxDeliveryAttempts, long redeliveryDelayMs, String requestsQueue, String resultsQueue, String dlq,
-        boolean embeddedLogin) {
+        boolean embeddedLogin, String batchWorkQueue) {
 
     public static BrokerSettings from(Settings s) {
         return new BrokerSettings(
@@ -25,7 +25,8 @@ public record BrokerSettings(String url, String user, String password, int embed
                 s.text("app.jms.requests-queue"),
                 s.text("app.jms.results-queue"),
                 s.text("app.jms.dlq"),
-                s.flag("app.broker.embedded.login.enabled"));
+                s.flag("app.broker.embedded.login.enabled"),
+                s.text("app.batch-work.queue"));
     }
 
     /** No broker URL configured: the bundle runs its own. */

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * An Apache ActiveMQ Artemis broker inside the bundle, started as a Camel service before the routes
  * and stopped after them. It listens on localhost only (Artemis' CORE protocol, the one JMS clients speak), keeps a
  * persistent journal, so a message being handled when the bundle dies is still there on restart,
- * and moves a request that keeps failing to the DLQ instead of redelivering it for ever.
+ * and moves a request that keeps failing to the DLQ instead of redelivering it for ever. Accepted REST
+ * batches wait on their own queue until they are finished (routes/batch-work.camel.yaml).
  */
 public class EmbeddedBroker extends ServiceSupport {
 
@@ -56,7 +57,14 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setExpiryAddress(dlq)
                 .setMaxDeliveryAttempts(settings.maxDeliveryAttempts())
                 .setRedeliveryDelay(settings.redeliveryDelayMs()));
-        for (String queue : new String[] {settings.requestsQueue(), settings.resultsQueue(), settings.dlq()}) {
+        // accepted REST batches: never moved to the DLQ by the broker; the batch-work route decides when one is STUCK
+        config.addAddressSetting(settings.batchWorkQueue(), new AddressSettings()
+                .setDeadLetterAddress(dlq)
+                .setExpiryAddress(dlq)
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(settings.redeliveryDelayMs()));
+        for (String queue : new String[] {settings.requestsQueue(), settings.resultsQueue(), settings.dlq(),
+                settings.batchWorkQueue()}) {
             config.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
                     .setDurable(true));
         }

@@ -140,7 +140,7 @@ public class RestCards {
     /** POST /cards/batch: the batch id, its size and where to follow it. */
     public void accepted(Exchange exchange) {
         String batchId = exchange.getProperty(CardExchange.BATCH_ID, String.class);
-        int total = exchange.getMessage().getBody(List.class).size();
+        int total = exchange.getProperty(CardExchange.BATCH_TOTAL, Integer.class);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("batchId", batchId);
         body.put("status", "OPEN");

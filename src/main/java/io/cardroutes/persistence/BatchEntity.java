@@ -23,6 +23,9 @@ public class BatchEntity {
     private Instant createdAt;
     @Column(name = "completed_at")
     private Instant completedAt;
+    /** Why the batch cannot be finished (status STUCK); null otherwise. */
+    @Column(length = 1000)
+    private String reason;
 
     public String getBatchId() { return batchId; }
     public void setBatchId(String batchId) { this.batchId = batchId; }
@@ -38,4 +41,6 @@ public class BatchEntity {
     public void setCreatedAt(Instant createdAt) { this.createdAt = createdAt; }
     public Instant getCompletedAt() { return completedAt; }
     public void setCompletedAt(Instant completedAt) { this.completedAt = completedAt; }
+    public String getReason() { return reason; }
+    public void setReason(String reason) { this.reason = reason; }
 }

@@ -105,7 +105,8 @@ public class BatchLedger {
     }
 
     /**
-     * A batch's state for a status call: batchId, channel, status (OPEN, DONE), total, recorded,
+     * A batch's state for a status call: batchId, channel, status (OPEN, DONE, STUCK), reason (why
+     * STUCK), total, recorded,
      * counts by outcome status, replays, createdAt, completedAt; null when there is no such batch.
      */
     public Map<String, Object> describe(String batchId) {
@@ -130,6 +131,9 @@ public class BatchLedger {
             view.put("batchId", batch.getBatchId());
             view.put("channel", batch.getChannel());
             view.put("status", batch.getStatus());
+            if (batch.getReason() != null) {
+                view.put("reason", batch.getReason());
+            }
             view.put("total", batch.getTotal());
             view.put("recorded", recorded);
             view.put("counts", counts);

@@ -68,7 +68,7 @@ public class OutcomeWriter {
         writes.submit(session -> {
             for (Object row : rows) {
                 if (!(row instanceof CardRequestEntity request)) {
-                    session.insert(row); // a batch item
+                    recordItem(session, (BatchItemEntity) row);
                 } else if (!claimed) {
                     // refused before any claim: recorded only if the id is new, never over another's row
                     if (session.get(CardRequestEntity.class, request.getRequestId()) == null) {
@@ -89,6 +89,20 @@ public class OutcomeWriter {
             }
             wakeDuplicates.run();
         });
+    }
+
+    /**
+     * A batch item is written once, but a queued batch that runs again (after a crash, or because a
+     * request was still in flight elsewhere) records its unsettled requests again: it then replaces
+     * an item left SENDING or VERIFYING, never a settled one.
+     */
+    private static void recordItem(StatelessSession session, BatchItemEntity item) {
+        BatchItemEntity stored = session.get(BatchItemEntity.class, item.getKey());
+        if (stored == null) {
+            session.insert(item);
+        } else if (CardStatus.IN_FLIGHT.contains(stored.getStatus())) {
+            session.update(item);
+        }
     }
 
     /**

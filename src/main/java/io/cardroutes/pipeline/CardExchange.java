@@ -10,6 +10,8 @@ public final class CardExchange {
     public static final String SOURCE = "cardSource";
     public static final String BATCH_ID = "cardBatchId";
     public static final String SEQ = "cardSeq";
+    /** How many requests an accepted REST batch holds (its 202 answer says so). */
+    public static final String BATCH_TOTAL = "cardBatchTotal";
     public static final String REQUEST_ID = "cardRequestId";
     public static final String REQUEST = "cardRequest";
     /** The canonical request as JSON text (validated, stored), written once by the normalizer. */

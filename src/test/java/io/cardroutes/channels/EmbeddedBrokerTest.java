@@ -55,7 +55,7 @@ class EmbeddedBrokerTest {
 
     private static BrokerSettings settings(int port, Path dir) {
         return new BrokerSettings("", "", "", port, dir, 5, 50, "enkash.cards.requests", "enkash.cards.results",
-                "enkash.cards.dlq", false);
+                "enkash.cards.dlq", false, "enkash.cards.batch-work");
     }
 
     private static Connection connect(BrokerSettings settings) throws Exception {

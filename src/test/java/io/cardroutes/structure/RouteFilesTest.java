@@ -40,8 +40,6 @@ class RouteFilesTest {
                     + "outbound-email-alert, which has its own",
             "outcome-results-file", "direct: sub-route; an error in it fails inbound-file's exchange "
                     + "(inbound-file-errors)",
-            "inbound-rest-batch-run", "seda: consumer; each request runs in card-pipeline (pipeline-errors), only "
-                    + "closing the batch is left to Camel's default error handler, which logs it",
             "recovery-lease-renew", "timer: a renewal that fails is logged by Camel's default error handler and tried "
                     + "again at the next tick",
             "inbound-sftp-results", "direct: sub-route; an error in it fails inbound-sftp's exchange (inbound-sftp-errors)",
