@@ -73,17 +73,25 @@ public final class PackagedJar implements AutoCloseable {
         pb.environment().putAll(env);
         long started = System.nanoTime();
         process = pb.start();
+        return awaitHealthy(process, httpPort, started, Duration.ofSeconds(120), "the bundle", log);
+    }
+
+    /**
+     * Waits until {@code process} answers UP on /observe/health/live and returns the time since
+     * {@code startedNanos}; fails when it exits first or the timeout passes (a limit, not a speed check:
+     * the bench measures start time, and a busy build machine took over 60 s).
+     */
+    public static Duration awaitHealthy(Process process, int httpPort, long startedNanos, Duration timeout,
+            String kind, Path log) {
         HttpClient http = HttpClient.newHttpClient();
-        // a limit, not a speed check (the bench measures start time): a busy build machine took over 60 s
-        await("the bundle to answer UP on /observe/health (see " + log + ")").atMost(Duration.ofSeconds(120))
+        await(kind + " to answer UP on /observe/health/live (see " + log + ")").atMost(timeout)
                 .failFast(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException(
-                                "the bundle exited with " + process.exitValue() + "; see " + log);
+                        throw new IllegalStateException(kind + " exited with " + process.exitValue() + "; see " + log);
                     }
                 })
                 .until(() -> answersUp(http, httpPort));
-        return Duration.ofNanos(System.nanoTime() - started);
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     /** Whether the bundle on {@code httpPort} answers UP on /observe/health/live (ready may stay DOWN: a locked login); false while it is not listening yet. */
