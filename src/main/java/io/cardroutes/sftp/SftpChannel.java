@@ -39,16 +39,12 @@ public class SftpChannel implements CamelConfiguration {
             String excluded = context.getAutoStartupExcludePattern();
             context.setAutoStartupExcludePattern(excluded == null || excluded.isBlank() ? ROUTE : excluded + "," + ROUTE);
             // and is no reason for health DOWN: Camel's route and consumer checks would call a stopped route DOWN
-            context.addStartupListener((started, alreadyStarted) -> {
-                HealthCheckRegistry health = HealthCheckRegistry.get(started);
-                if (health != null) {
-                    String before = health.getExcludePattern();
-                    String mine = "route:" + ROUTE + ",consumer:" + ROUTE;
-                    health.setExcludePattern(before == null || before.isBlank() ? mine : before + "," + mine);
-                }
-            });
+            excludeFromHealth(context, "route:" + ROUTE + ",consumer:" + ROUTE);
             return;
         }
+        // a partner's server that is down shows in sftp-inbox (reported, not readiness); Camel's consumer check
+        // would make readiness flap with the back-off and take REST and JMS out of service with it
+        excludeFromHealth(context, "consumer:" + ROUTE);
         context.getRegistry().bind("sftpInboxHealth", inbox.healthCheck());
         PropertiesComponent properties = context.getPropertiesComponent();
         for (String key : FILES) {
@@ -79,5 +75,15 @@ public class SftpChannel implements CamelConfiguration {
                 settings.text("app.sftp.inbox"), server, settings.text("app.sftp.poll-ms"),
                 settings.text("app.sftp.outbox"), key.isEmpty() ? "password" : "private key",
                 "yes".equals(checking) ? "verified against " + settings.folder("app.sftp.known-hosts") : "NOT verified");
+    }
+
+    private static void excludeFromHealth(CamelContext context, String checks) throws Exception {
+        context.addStartupListener((started, alreadyStarted) -> {
+            HealthCheckRegistry health = HealthCheckRegistry.get(started);
+            if (health != null) {
+                String before = health.getExcludePattern();
+                health.setExcludePattern(before == null || before.isBlank() ? checks : before + "," + checks);
+            }
+        });
     }
 }

@@ -78,6 +78,11 @@ public final class SftpInbox extends RemoteFilePollingConsumerPollStrategy imple
             }
 
             @Override
+            public boolean isReadiness() {
+                return false; // nor to take the bundle out of service: REST, JMS and the inbox keep working
+            }
+
+            @Override
             protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
                 String now = trouble;
                 if (now == null) {

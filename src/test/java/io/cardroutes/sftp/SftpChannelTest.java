@@ -172,6 +172,9 @@ class SftpChannelTest {
         server.stop();
         try {
             awaitDown("Connection refused");
+            // reported, but no reason to take the bundle out of service (REST, JMS and the inbox still work)
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + bundle.httpPort
+                    + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             server.upload("later.json", "{\"requestId\":\"SFTP-D1\",\"firstName\":\"Asha\",\"mobile\":\"9876500631\"}");
             bundle.freshSandbox();
         } finally {
