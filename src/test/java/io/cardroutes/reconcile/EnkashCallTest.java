@@ -10,10 +10,9 @@ import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
 import io.cardroutes.sandbox.RecordedCall;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The one route that calls EnKash (enkash-call) serves the Create call and the card search alike: the
@@ -22,18 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class EnkashCallTest {
 
-    private static Bundle bundle;
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("enkash.reconcile.grace-ms", "3000",
+            "enkash.http.user-agent", "card-routes-test/9"));
     private EnkashSandbox sandbox;
-
-    @BeforeAll
-    static void boot() throws Exception {
-        bundle = Bundle.start(Map.of("enkash.reconcile.grace-ms", "3000", "enkash.http.user-agent", "card-routes-test/9"));
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
-    }
 
     @BeforeEach
     void freshSandbox() {

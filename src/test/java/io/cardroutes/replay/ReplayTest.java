@@ -25,10 +25,9 @@ import io.cardroutes.ops.CardOperations;
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.sandbox.Fault;
 import io.cardroutes.support.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retries of FAILED requests (routes/replay.camel.yaml) over REST and JMX: the stored request is sent
@@ -43,21 +42,14 @@ class ReplayTest {
     /** Create calls a request makes before it ends FAILED: the first and one redelivery. */
     private static final int CALLS_TO_FAIL = 2;
 
-    private static Bundle bundle;
-    private static String base;
+    @RegisterExtension
+    static final Bundle bundle = Bundle.forTestClass(Map.of("app.api-keys", KEY,
+            "enkash.retry.max-redeliveries", String.valueOf(CALLS_TO_FAIL - 1)));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private EnkashSandbox sandbox;
 
-    @BeforeAll
-    static void boot() throws Exception {
-        bundle = Bundle.start(Map.of("app.api-keys", KEY,
-                "enkash.retry.max-redeliveries", String.valueOf(CALLS_TO_FAIL - 1)));
-        base = "http://localhost:" + bundle.httpPort + "/api/v1";
-    }
-
-    @AfterAll
-    static void shutdown() {
-        bundle.close();
+    private static String base() {
+        return "http://localhost:" + bundle.httpPort + "/api/v1";
     }
 
     @BeforeEach
@@ -223,7 +215,7 @@ class ReplayTest {
 
     @Test
     void the_openapi_document_describes_the_retry() throws Exception {
-        HttpResponse<String> doc = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi.json")).GET().build(),
+        HttpResponse<String> doc = http.send(HttpRequest.newBuilder(URI.create(base() + "/openapi.json")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
 
         JsonNode openApi = JSON.readTree(doc.body());
@@ -245,7 +237,7 @@ class ReplayTest {
 
     private HttpResponse<String> retry(String requestId, String key) throws Exception {
         String path = "/cards/" + URLEncoder.encode(requestId, StandardCharsets.UTF_8).replace("+", "%20") + "/retry";
-        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.noBody());
         if (key != null) {
             call.header("X-API-Key", key);
         }
@@ -253,7 +245,7 @@ class ReplayTest {
     }
 
     private HttpResponse<String> post(String path, String body, String key) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
                 .header("X-API-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
