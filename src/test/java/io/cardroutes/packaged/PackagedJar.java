@@ -133,7 +133,9 @@ public final class PackagedJar implements AutoCloseable {
             return process == null ? 0 : process.exitValue();
         }
         process.destroy();
-        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        // a limit, not a speed check (GracefulStopIT asserts the stop's time): a JVM that writes its class-data
+        // archive at exit took over 30 s on a loaded 2-core build machine
+        if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
         return process.waitFor();
