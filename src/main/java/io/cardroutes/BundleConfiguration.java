@@ -4,8 +4,6 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -42,7 +40,6 @@ import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
 import io.cardroutes.pipeline.SourceDigest;
 import io.cardroutes.sandbox.EnkashSandbox;
-import io.cardroutes.sandbox.Fault;
 import io.cardroutes.sandbox.SandboxSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,12 +73,12 @@ public class BundleConfiguration implements CamelConfiguration {
 
         EnkashSettings enkash = EnkashSettings.from(settings);
         if (settings.flag("enkash.sandbox.enabled")) {
-            EnkashSandbox sandbox = new EnkashSandbox(sandboxSettings(settings), clock);
+            EnkashSandbox sandbox = new EnkashSandbox(SandboxSettings.from(settings), clock);
             registry.bind("enkashSandbox", sandbox);
             addService(context, sandbox);
         }
 
-        Database database = new Database(dataSource(settings));
+        Database database = new Database(Database.dataSource(settings));
         addService(context, database);
         registry.bind("dataSource", DataSource.class, database.dataSource());
         addStartupListener(context, new StartupListener() {
@@ -195,43 +192,6 @@ public class BundleConfiguration implements CamelConfiguration {
         for (String key : FOLDERS) {
             pc.addOverrideProperty(key, settings.folder(key).toString());
         }
-    }
-
-    private static SandboxSettings sandboxSettings(Settings s) {
-        return new SandboxSettings(
-                s.integer("enkash.sandbox.port"),
-                s.text("enkash.sandbox.client-id", ""), s.text("enkash.sandbox.client-secret", ""),
-                s.text("enkash.sandbox.username", ""), s.text("enkash.sandbox.password", ""),
-                s.text("enkash.sandbox.partner-id", ""),
-                s.longValue("enkash.sandbox.token-lifetime-s"),
-                s.longValue("enkash.sandbox.latency-ms"),
-                s.decimal("enkash.sandbox.share-5xx"),
-                s.decimal("enkash.sandbox.share-429"),
-                s.integer("enkash.sandbox.retry-after-s"),
-                s.flag("enkash.sandbox.encryption.enabled"),
-                s.text("enkash.sandbox.encryption.secret-key", s.text("enkash.sandbox.client-secret", "")),
-                s.set("enkash.sandbox.empty-card-accounts"),
-                s.integer("enkash.sandbox.threads"))
-                .withCreateFaults(Fault.parse(s.text("enkash.sandbox.create-faults", "")))
-                .withSearchFaults(Fault.parseSearch(s.text("enkash.sandbox.search-faults", "")))
-                .withSearchPageSize(s.integer("enkash.sandbox.search-page-size"))
-                .withExistingCards(s.text("enkash.company-id", ""), s.text("enkash.card-account-id", ""),
-                        s.set("enkash.sandbox.existing-card-mobiles"));
-    }
-
-    private static HikariDataSource dataSource(Settings s) {
-        String url = s.text("app.db.url", "");
-        if (url.isEmpty()) {
-            throw new IllegalStateException("No database configured: set APP_DB_URL (the prod profile has no default,"
-                    + " so that production never writes to a local H2 file)");
-        }
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("cards-db");
-        config.setJdbcUrl(url);
-        config.setUsername(s.text("app.db.user", ""));
-        config.setPassword(s.text("app.db.password", ""));
-        config.setMaximumPoolSize(s.integer("app.db.pool-size"));
-        return new HikariDataSource(config);
     }
 
     private static void addStartupListener(CamelContext context, StartupListener listener) {

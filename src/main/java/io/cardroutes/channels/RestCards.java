@@ -21,7 +21,8 @@ import org.apache.camel.Message;
 /**
  * The REST channel's side of the HTTP exchange: requestIds (Idempotency-Key, else the body's
  * requestId, else a new UUID), and the bodies of its answers. Which answer (and status) a call gets is
- * decided in the routes (routes/inbound-rest.camel.yaml); each method here builds one answer's body.
+ * decided in the routes (routes/inbound-rest.camel.yaml, inbound-rest-batch.camel.yaml); each method here
+ * builds one answer's body.
  */
 public class RestCards {
 

@@ -4,7 +4,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.cardroutes.Settings;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
 import org.apache.camel.support.service.ServiceSupport;
@@ -28,6 +30,22 @@ public final class Database extends ServiceSupport {
         Thread thread = new Thread(this::setUp, "database-setup");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The connection pool the {@code app.db.*} properties describe; refuses to start without a URL. */
+    public static HikariDataSource dataSource(Settings s) {
+        String url = s.text("app.db.url", "");
+        if (url.isEmpty()) {
+            throw new IllegalStateException("No database configured: set APP_DB_URL (the prod profile has no default,"
+                    + " so that production never writes to a local H2 file)");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("cards-db");
+        config.setJdbcUrl(url);
+        config.setUsername(s.text("app.db.user", ""));
+        config.setPassword(s.text("app.db.password", ""));
+        config.setMaximumPoolSize(s.integer("app.db.pool-size"));
+        return new HikariDataSource(config);
     }
 
     private void setUp() {

@@ -19,6 +19,11 @@ public record CardOutcome(
         boolean replay,
         boolean reconciled) {
 
+    /** True while some process still works on the request: its status is one of {@link CardStatus#IN_FLIGHT}. */
+    public boolean inFlight() {
+        return CardStatus.IN_FLIGHT.contains(status);
+    }
+
     /**
      * What the outcome log line shows: status, card or error, attempts, replay. The error may quote
      * EnKash's answer: mobiles and e-mail addresses in it are masked ({@link LogMask}).

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import io.cardroutes.Settings;
+
 /**
  * Configuration of the {@link EnkashSandbox}.
  *
@@ -69,6 +71,29 @@ public record SandboxSettings(int port, String clientId, String clientSecret, St
         if (!existingCardMobiles.isEmpty() && (blank(existingCardCompanyId) || blank(existingCardAccountId))) {
             throw new IllegalArgumentException("existing cards need a companyId and a cardAccountId");
         }
+    }
+
+    /** Reads the {@code enkash.sandbox.*} properties (and the card account its cards from before are on). */
+    public static SandboxSettings from(Settings s) {
+        return new SandboxSettings(
+                s.integer("enkash.sandbox.port"),
+                s.text("enkash.sandbox.client-id", ""), s.text("enkash.sandbox.client-secret", ""),
+                s.text("enkash.sandbox.username", ""), s.text("enkash.sandbox.password", ""),
+                s.text("enkash.sandbox.partner-id", ""),
+                s.longValue("enkash.sandbox.token-lifetime-s"),
+                s.longValue("enkash.sandbox.latency-ms"),
+                s.decimal("enkash.sandbox.share-5xx"),
+                s.decimal("enkash.sandbox.share-429"),
+                s.integer("enkash.sandbox.retry-after-s"),
+                s.flag("enkash.sandbox.encryption.enabled"),
+                s.text("enkash.sandbox.encryption.secret-key", s.text("enkash.sandbox.client-secret", "")),
+                s.set("enkash.sandbox.empty-card-accounts"),
+                s.integer("enkash.sandbox.threads"))
+                .withCreateFaults(Fault.parse(s.text("enkash.sandbox.create-faults", "")))
+                .withSearchFaults(Fault.parseSearch(s.text("enkash.sandbox.search-faults", "")))
+                .withSearchPageSize(s.integer("enkash.sandbox.search-page-size"))
+                .withExistingCards(s.text("enkash.company-id", ""), s.text("enkash.card-account-id", ""),
+                        s.set("enkash.sandbox.existing-card-mobiles"));
     }
 
     /** The settings without faults lists, page size or cards from before (the constructor before they existed). */
