@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 
 import io.cardroutes.Settings;
+import io.cardroutes.ops.ManagementMetrics;
 import io.cardroutes.persistence.Database;
 import io.cardroutes.persistence.TakenFiles;
 import org.apache.camel.CamelConfiguration;
@@ -32,7 +33,7 @@ public class SftpChannel implements CamelConfiguration {
         Settings settings = new Settings(context);
         // the input files taken, in the bundle's database: named for any file channel, the SFTP one uses it now
         context.getRegistry().bind("takenFiles", new TakenFiles(context.hasService(Database.class)));
-        SftpInbox inbox = new SftpInbox(Clock.systemUTC());
+        SftpInbox inbox = new SftpInbox(Clock.systemUTC(), ManagementMetrics.registry(context));
         context.getRegistry().bind("sftpInbox", inbox);
         if (!settings.flag("app.sftp.enabled")) {
             // the route is loaded (its file is valid and reloadable) but never polls

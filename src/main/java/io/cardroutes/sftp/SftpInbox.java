@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -28,8 +30,12 @@ public final class SftpInbox extends RemoteFilePollingConsumerPollStrategy imple
     private volatile String trouble;
     private volatile Instant troubleSince;
 
-    public SftpInbox(Clock clock) {
+    private final Counter failures;
+
+    public SftpInbox(Clock clock, MeterRegistry meters) {
         this.clock = clock;
+        this.failures = Counter.builder("cardroutes.sftp.failures")
+                .description("SFTP inbox polls that failed (server down, login or host key refused)").register(meters);
     }
 
     /** A poll that succeeded, whether or not it found files: the server is reachable and trusted. */
@@ -45,6 +51,7 @@ public final class SftpInbox extends RemoteFilePollingConsumerPollStrategy imple
     /** A poll that failed: remembered for the health check; the consumer disconnects and backs off. */
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception e) throws Exception {
+        failures.increment();
         if (troubleSince == null) {
             troubleSince = clock.instant();
         }

@@ -72,6 +72,7 @@ class SftpChannelTest {
         settings.put("app.sftp.backoff-multiplier", "2");
         settings.put("app.sftp.read-lock-check-ms", "100");
         settings.put("app.sftp.connect-timeout-ms", "3000");
+        settings.put("app.management.port", String.valueOf(PrivatePlace.freePort()));
         bundle = Bundle.startAt(home, settings);
     }
 
@@ -172,6 +173,9 @@ class SftpChannelTest {
         server.stop();
         try {
             awaitDown("Connection refused");
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + settings.get("app.management.port") + "/observe/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).containsPattern("(?m)^cardroutes_sftp_failures_total\\S* [1-9]");
             // reported, but no reason to take the bundle out of service (REST, JMS and the inbox still work)
             assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + bundle.httpPort
                     + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
