@@ -17,6 +17,7 @@ import io.cardroutes.enkash.Reconciler;
 import io.cardroutes.ops.CardOperations;
 import io.cardroutes.ops.ManagementMetrics;
 import io.cardroutes.enkash.EnkashCodec;
+import io.cardroutes.enkash.EnkashLimits;
 import io.cardroutes.enkash.EnkashSettings;
 import io.cardroutes.enkash.RetryAfterDelay;
 import io.cardroutes.enkash.TokenProvider;
@@ -34,6 +35,7 @@ import io.cardroutes.persistence.InFlight;
 import io.cardroutes.persistence.Leases;
 import io.cardroutes.persistence.LoginGuard;
 import io.cardroutes.persistence.OutcomeWriter;
+import io.cardroutes.persistence.RateGate;
 import io.cardroutes.persistence.Replays;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
@@ -99,6 +101,7 @@ public class BundleConfiguration implements CamelConfiguration {
         TokenProvider tokens = new TokenProvider(enkash, context.createProducerTemplate(), clock,
                 new LoginGuard(database), meters);
         registry.bind("tokenProvider", tokens);
+        EnkashLimits.bind(registry, settings, new RateGate(database), clock, meters);
 
         registry.bind("failureClassifier", new FailureClassifier());
         MailFailures mail = new MailFailures();

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 
 import io.cardroutes.Settings;
+import io.cardroutes.enkash.EnkashCircuit;
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.ops.ProbeCheck.Kind;
 import org.apache.camel.CamelConfiguration;
@@ -26,7 +27,8 @@ import org.apache.camel.spi.Registry;
  * readiness ({@code /observe/health/ready}) is DOWN while the {@code database} or the {@code broker}
  * does not answer or the {@code enkash-login} guard has stopped all logins; {@code enkash-reachable}
  * (a TCP connect to EnKash's hosts, never a login) shows in {@code /observe/health} only, since every
- * instance shares EnKash and taking them all out of service would not bring it back. Readiness DOWN
+ * instance shares EnKash and taking them all out of service would not bring it back; so does {@code enkash-circuit}
+ * (DOWN while the circuit breaker in front of EnKash is open or half open). Readiness DOWN
  * stops nothing: it tells a load balancer or Kubernetes to send no traffic. Runs after the
  * configurations whose parts it checks.
  */
@@ -53,6 +55,9 @@ public class HealthChecks implements CamelConfiguration {
 
         TokenProvider tokens = registry.lookupByNameAndType("tokenProvider", TokenProvider.class);
         checks.register(new ProbeCheck("enkash-login", Kind.READINESS, bound, probes, () -> loginLock(tokens)));
+
+        EnkashCircuit circuit = registry.lookupByNameAndType("enkashCircuit", EnkashCircuit.class);
+        checks.register(new ProbeCheck("enkash-circuit", Kind.INFO, bound, probes, circuit::trouble));
 
         Set<URI> enkash = new LinkedHashSet<>();
         enkash.add(URI.create(settings.text("enkash.base-url")));

@@ -52,6 +52,12 @@ public final class CardExchange {
     public static final String CALL_URL = "cardCallUrl";
     /** The call's plain JSON body, kept by {@code enkash-call} so a repeat after a 401 sends it again. */
     public static final String CALL_JSON = "cardCallJson";
+    /** How long {@code enkash-call-attempt} waits before it asks EnkashLimits again for the call's turn (0: it goes). */
+    public static final String CALL_WAIT_MS = "cardCallWaitMs";
+    /** When the call began waiting for its turn (epoch ms), for enkash.rate.max-wait-ms. */
+    public static final String CALL_WAITING_SINCE = "cardCallWaitingSince";
+    /** When the shared rate slot the call holds is due (epoch ms on this instance's clock). */
+    public static final String CALL_SLOT = "cardCallSlot";
     /** The earliest start a card search may have to settle this request's lost answer (older listings cannot). */
     public static final String SEARCH_NOT_BEFORE = "cardSearchNotBefore";
     /** Why a retry did not take the request (a {@code ReplayRefusal}); absent once the retry took it. */

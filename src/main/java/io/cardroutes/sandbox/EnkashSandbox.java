@@ -70,6 +70,7 @@ public final class EnkashSandbox implements Service {
     private final SandboxCards cards;
     private final FaultQueue createFaults = new FaultQueue(false);
     private final FaultQueue searchFaults = new FaultQueue(true);
+    private final RequestChecks checks;
     private final SandboxCreate create;
     private final SandboxSearch search;
     private final SandboxServer server;
@@ -81,7 +82,7 @@ public final class EnkashSandbox implements Service {
         FaultAnswers faultAnswers = new FaultAnswers(
                 new UnreadableBodies(settings.encryptionEnabled() ? settings.encryptionSecretKey() : null));
         this.logins = new SandboxLogins(settings, clock);
-        RequestChecks checks = new RequestChecks(settings, logins, cipher);
+        this.checks = new RequestChecks(settings, logins, cipher);
         this.cards = new SandboxCards(clock);
         this.create = new SandboxCreate(settings, clock, checks, cards, createFaults, faultAnswers);
         this.search = new SandboxSearch(settings, checks, cards, searchFaults, faultAnswers);
@@ -170,6 +171,11 @@ public final class EnkashSandbox implements Service {
         }
     }
 
+    /** EnKash is down (true) or back (false): while down, every Create and search is answered 503, nothing is created. */
+    public void unavailable(boolean down) {
+        checks.unavailable = down;
+    }
+
     /** The most failed logins in a row (for the configured client id) seen since start or reset. */
     public int longestFailedLoginRun() {
         return logins.longestFailedLoginRun();
@@ -190,6 +196,7 @@ public final class EnkashSandbox implements Service {
      * queues the configured faults and seeds the configured cards from before again, as at start.
      */
     public void reset() {
+        checks.unavailable = false;
         createFaults.clear();
         searchFaults.clear();
         logins.reset();
@@ -221,6 +228,11 @@ public final class EnkashSandbox implements Service {
     /** The most Create calls that were being answered at the same moment since start or reset. */
     public int peakCreatesInProgress() {
         return create.peakCreatesInProgress();
+    }
+
+    /** The most Create calls that arrived within any one second since start or reset (see {@link RecordedCall#peakPerSecond}). */
+    public int peakCreatesPerSecond() {
+        return RecordedCall.peakPerSecond(create.recordedCalls());
     }
 
     public int searchCalls() {

@@ -33,7 +33,13 @@ final class RequestChecks {
         this.cipher = cipher;
     }
 
+    /** While true, every Create and search is answered 503 before anything else (EnKash is down). */
+    volatile boolean unavailable;
+
     Checked check(HttpExchange exchange, String rawText) {
+        if (unavailable) {
+            return new Checked(null, rawText, Answer.status(503, -1));
+        }
         var headers = exchange.getRequestHeaders();
         Answer refusal = logins.checkBearer(headers.getFirst("Authorization"));
         if (refusal != null) {
