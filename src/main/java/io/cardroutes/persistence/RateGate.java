@@ -26,14 +26,15 @@ public final class RateGate {
     }
 
     /** How long the caller waits for its slot, and how much longer than now a shared pause lasts (0: none). */
-    public record Turn(long waitMs, long pausedForMs) {
+    /** How long to wait for the slot and how long the pause still runs (ms from now); the slot and the pause's end on the database's clock. */
+    public record Turn(long waitMs, long pausedForMs, long slotMs, long pausedUntilMs) {
     }
 
     /** Takes the next slot, {@code spacingMs} after the one before and never inside a pause. */
     public Turn takeSlot(long spacingMs) {
         long[] row = updateAndRead("next_slot_ms = greatest(next_slot_ms, " + NOW + ", paused_until_ms) + :value",
                 spacingMs);
-        return new Turn(Math.max(0, row[0] - spacingMs - row[2]), Math.max(0, row[1] - row[2]));
+        return new Turn(Math.max(0, row[0] - spacingMs - row[2]), Math.max(0, row[1] - row[2]), row[0] - spacingMs, row[1]);
     }
 
     /** Every instance pauses its calls for {@code ms} from now (a longer pause already held stays). */

@@ -52,20 +52,19 @@ class RateGateTest {
         try {
             RateGate a = new RateGate(first);
             RateGate b = new RateGate(second);
-            List<Long> waits = new ArrayList<>();
+            // slots on the database's clock: never closer than the spacing, whatever the machine's load
+            List<Long> slots = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                waits.add((i % 2 == 0 ? a : b).takeSlot(200).waitMs());
+                slots.add((i % 2 == 0 ? a : b).takeSlot(200).slotMs());
             }
-            for (int i = 1; i < waits.size(); i++) {
-                assertThat(waits.get(i) - waits.get(i - 1)).as("spacing of slots %s", waits).isBetween(100L, 200L);
+            for (int i = 1; i < slots.size(); i++) {
+                assertThat(slots.get(i) - slots.get(i - 1)).as("spacing of slots %s", slots).isGreaterThanOrEqualTo(200L);
             }
-            assertThat(waits.get(5)).isGreaterThanOrEqualTo(800);
 
-            assertThat(a.pause(5_000)).isBetween(4_500L, 5_000L);
-            assertThat(b.pausedForMs()).isBetween(4_000L, 5_000L);
+            assertThat(a.pause(5_000)).as("A's pause runs").isPositive().isLessThanOrEqualTo(5_000L);
             RateGate.Turn turn = b.takeSlot(200);
-            assertThat(turn.waitMs()).as("B's next slot after A's pause").isBetween(4_000L, 5_000L);
-            assertThat(turn.pausedForMs()).isBetween(4_000L, 5_000L);
+            assertThat(turn.slotMs()).as("B's next slot after A's pause").isGreaterThanOrEqualTo(turn.pausedUntilMs());
+            assertThat(turn.pausedUntilMs()).as("the pause B sees").isGreaterThanOrEqualTo(slots.get(5));
         } finally {
             first.stop();
             second.stop();
