@@ -30,6 +30,13 @@ final class LoginCount {
     /** Counts a login about to be made; throws (the login must not be made) once the limit is counted. */
     void reserve() {
         if (!guard.reserve(max)) {
+            if (guard.lastFailure() == null) {
+                // every login counted since the last usable token is still under way (other instances logging in
+                // at the same moment): none failed, so this is no lock-out; the request tries again after its back-off
+                countLogin("busy");
+                throw new EnkashRetryableException("other EnKash logins are under way (" + guard.failures()
+                        + " counted, none failed): trying again shortly");
+            }
             throw refused();
         }
     }
