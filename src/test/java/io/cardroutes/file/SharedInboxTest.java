@@ -8,20 +8,17 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.Bundle;
 import io.cardroutes.support.OutsideEnkash;
+import io.cardroutes.support.RunDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedInboxTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     private static final int FILES = 20;
     private static final int PER_FILE = 3;
     private static final int BIG = 300;
@@ -43,8 +39,7 @@ class SharedInboxTest {
 
     @Test
     void two_bundles_on_one_inbox_take_each_file_once() throws Exception {
-        String database = "cards_shared_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        admin("create database " + database);
+        RunDatabase database = new RunDatabase("cards_shared");
         EnkashSandbox enkash = OutsideEnkash.start(100, 16);
         Path inbox = Files.createDirectories(dir.resolve("shared-inbox"));
         Map<String, String> slow = new HashMap<>(settings("shared-one", inbox, database, enkash));
@@ -85,7 +80,7 @@ class SharedInboxTest {
             }
         } finally {
             enkash.stop();
-            admin("drop database if exists " + database + " with (force)");
+            database.close();
         }
     }
 
@@ -102,11 +97,11 @@ class SharedInboxTest {
         }
         return csv.toString();
     }
-    private static Map<String, String> settings(String instance, Path inbox, String database, EnkashSandbox enkash) {
+    private static Map<String, String> settings(String instance, Path inbox, RunDatabase database, EnkashSandbox enkash) {
         return Map.of(
                 "app.instance-name", instance,
                 "app.inbox", inbox.toString(),
-                "app.db.url", SERVER + database,
+                "app.db.url", database.url(),
                 "app.db.user", "postgres",
                 "enkash.sandbox.enabled", "false",
                 "enkash.base-url", "http://localhost:" + enkash.port());
@@ -130,13 +125,6 @@ class SharedInboxTest {
     private static List<Path> inputsLeft(Path inbox) throws Exception {
         try (Stream<Path> files = Files.walk(inbox)) {
             return files.filter(Files::isRegularFile).filter(p -> !p.startsWith(inbox.resolve(".done"))).toList();
-        }
-    }
-
-    private static void admin(String sql) throws Exception {
-        try (Connection admin = DriverManager.getConnection(SERVER + "test", "postgres", "");
-             Statement st = admin.createStatement()) {
-            st.execute(sql);
         }
     }
 }
