@@ -37,6 +37,7 @@ import io.cardroutes.persistence.LoginGuard;
 import io.cardroutes.persistence.OutcomeWriter;
 import io.cardroutes.persistence.RateGate;
 import io.cardroutes.persistence.Replays;
+import io.cardroutes.pipeline.InProgressFolder;
 import io.cardroutes.pipeline.InboxFiles;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
@@ -68,7 +69,9 @@ public class BundleConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context);
         absoluteFolders(context, settings);
         PrivateFolders.prepare(settings);
-        InboxFiles.returnUnfinished(settings.folder("app.inbox"));
+        String instance = instanceName(settings);
+        InProgressFolder inProgress = new InProgressFolder(settings.folder("app.inbox"), instance);
+        inProgress.returnUnfinished();
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
         MeterRegistry meters = ManagementMetrics.registry(context);
@@ -112,6 +115,7 @@ public class BundleConfiguration implements CamelConfiguration {
                 settings.text("enkash.card-account-id", "")));
         registry.bind("outcomes", new Outcomes());
         registry.bind("inboxFiles", new InboxFiles());
+        registry.bind("inProgress", inProgress);
         registry.bind("sourceDigest", new SourceDigest());
         GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"),
                 Duration.ofMillis(settings.longValue("app.db.write-timeout-ms")), meters);
@@ -121,7 +125,7 @@ public class BundleConfiguration implements CamelConfiguration {
         InFlight inFlight = new InFlight();
         Gauge.builder("cardroutes.requests.in.flight", inFlight, InFlight::size)
                 .description("Requests this instance holds in flight").register(meters);
-        Leases leases = new Leases(database, writes, clock, inFlight, instanceName(settings),
+        Leases leases = new Leases(database, writes, clock, inFlight, instance,
                 Duration.ofMillis(settings.longValue("app.lease.duration-ms")));
         registry.bind("requestLeases", leases);
         registry.bind("requestClaims", new Claims(database, writes, clock, inFlight, leases,

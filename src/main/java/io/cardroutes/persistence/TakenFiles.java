@@ -5,10 +5,10 @@ import org.springframework.dao.DataIntegrityViolationException;
 
 /**
  * The input files a channel has taken, in the bundle's database (table {@code taken_file}, made by
- * Flyway): bean {@code takenFiles}, the idempotent repository of the SFTP consumer, keyed by the route
- * (channel, name, size, modification time), so a restart does not take a file again, a changed file
- * under the same name is new, and of two instances on one database only one takes a file. Any file
- * channel can use it with keys of its own prefix.
+ * Flyway): bean {@code takenFiles}, keyed by the route (channel, name, size, modification time), so of
+ * several instances on one database only one takes a file. The SFTP consumer keeps its keys (a restart
+ * does not take a file again, a changed file under the same name is new); the inbox folder's read lock
+ * ({@code readLock=idempotent-changed}) holds its keys only while a file is read (docs/shared.md).
  */
 public class TakenFiles extends JdbcMessageIdRepository {
 

@@ -5,83 +5,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cardroutes.JsonProblems;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * What YAML cannot say well about input files: one-or-many records, a readable parse error, and the
- * in-progress folder. A file is moved to {@code .inprogress/<unique>/<name>} before it is read, so a
- * file dropped again under the same name meanwhile is a new file, never carried off with the first.
+ * What YAML cannot say well about input files: one-or-many records, a readable parse error, the name of
+ * a results file. The in-progress folder is {@link InProgressFolder}'s.
  */
 public class InboxFiles {
 
-    private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
-    static final String IN_PROGRESS = ".inprogress";
     static final String RESULTS_SUFFIX = ".results.json";
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-
-    /**
-     * At start-up, before the inbox is read: puts the files a stopped or killed run left in progress
-     * back into the inbox under their own names (their requests are replayed or settled there, never
-     * sent twice); a name taken meanwhile gets {@code -unfinished-<folder>} added.
-     */
-    public static void returnUnfinished(Path inbox) throws IOException {
-        Path inProgress = inbox.resolve(IN_PROGRESS);
-        if (!Files.isDirectory(inProgress)) {
-            return;
-        }
-        try (Stream<Path> folders = Files.list(inProgress)) {
-            for (Path folder : folders.filter(Files::isDirectory).toList()) {
-                try (Stream<Path> files = Files.list(folder)) {
-                    for (Path file : files.filter(Files::isRegularFile).toList()) {
-                        String name = file.getFileName().toString();
-                        Path target = inbox.resolve(name);
-                        if (Files.exists(target)) {
-                            int dot = name.lastIndexOf('.');
-                            target = inbox.resolve(name.substring(0, dot) + "-unfinished-" + folder.getFileName()
-                                    + name.substring(dot));
-                        }
-                        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-                        LOG.warn("{} was left in progress by an earlier run: back in the inbox as {}", name,
-                                target.getFileName());
-                    }
-                }
-                Files.deleteIfExists(folder);
-            }
-        }
-    }
-
-    /**
-     * Deletes the empty folders under {@code .inprogress} (a file's folder stays behind when it moves
-     * on). Housekeeping only: a folder it cannot delete is left for the next file, never an error.
-     */
-    public void sweep(String inbox) {
-        Path inProgress = Path.of(inbox).resolve(IN_PROGRESS);
-        if (!Files.isDirectory(inProgress)) {
-            return;
-        }
-        try (Stream<Path> folders = Files.list(inProgress)) {
-            for (Path folder : folders.filter(Files::isDirectory).toList()) {
-                try (Stream<Path> inside = Files.list(folder)) {
-                    if (inside.findAny().isEmpty()) {
-                        Files.deleteIfExists(folder);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("could not tidy {}: {}", inProgress, e.toString());
-        }
-    }
 
     /**
      * The file's bytes without a leading UTF-8 byte-order mark (which spreadsheet programs write and

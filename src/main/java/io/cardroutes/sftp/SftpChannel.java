@@ -31,7 +31,7 @@ public class SftpChannel implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
-        // the input files taken, in the bundle's database: named for any file channel, the SFTP one uses it now
+        // the input files taken, in the bundle's database: the SFTP channel and the inbox folder's read lock use it
         context.getRegistry().bind("takenFiles", new TakenFiles(context.hasService(Database.class)));
         SftpInbox inbox = new SftpInbox(Clock.systemUTC(), ManagementMetrics.registry(context));
         context.getRegistry().bind("sftpInbox", inbox);

@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import io.cardroutes.sandbox.EnkashSandbox;
 import io.cardroutes.support.OutsideEnkash;
+import io.cardroutes.support.RunDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TwoInstancesIT {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     private static final int FIRST = 600;
     private static final int SECOND = 200;
     private static final int REPLAYED = 100;
@@ -38,11 +33,7 @@ class TwoInstancesIT {
 
     @Test
     void two_bundles_on_one_postgresql_database_and_a_kill_leave_exactly_one_card_per_request() throws Exception {
-        String database = "cards_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection admin = DriverManager.getConnection(SERVER + "test", "postgres", "");
-             Statement st = admin.createStatement()) {
-            st.execute("create database " + database);
-        }
+        RunDatabase database = new RunDatabase("cards_it");
         // answers take 300 ms, so Create calls are in flight when the second bundle starts and when the first dies
         EnkashSandbox enkash = OutsideEnkash.start(300, 64);
         Path oneHome = Files.createDirectories(dir.resolve("one"));
@@ -78,21 +69,10 @@ class TwoInstancesIT {
             assertThat(cardsPerMobile).hasSize(FIRST + SECOND);
             assertThat(cardsPerMobile.values()).as("cards per person").containsOnly(1);
 
-            Map<String, Integer> statuses = new HashMap<>();
-            try (Connection db = DriverManager.getConnection(SERVER + database, "postgres", "");
-                 Statement st = db.createStatement();
-                 ResultSet rs = st.executeQuery("select status, count(*) from card_request group by status")) {
-                while (rs.next()) {
-                    statuses.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-            assertThat(statuses).containsExactly(Map.entry("CREATED", FIRST + SECOND));
+            assertThat(database.statuses()).containsExactly(Map.entry("CREATED", FIRST + SECOND));
         } finally {
             enkash.stop();
-            try (Connection admin = DriverManager.getConnection(SERVER + "test", "postgres", "");
-                 Statement st = admin.createStatement()) {
-                st.execute("drop database if exists " + database + " with (force)");
-            }
+            database.close();
         }
     }
 
@@ -109,11 +89,11 @@ class TwoInstancesIT {
      * instance's request would search before its card exists and send it again, which the card count
      * shows. Short leases, so the survivor adopts the killed one's requests within the test.
      */
-    private PackagedJar jar(Path home, String name, String database, EnkashSandbox enkash) throws Exception {
+    private PackagedJar jar(Path home, String name, RunDatabase database, EnkashSandbox enkash) throws Exception {
         return new PackagedJar(home)
                 .env("APP_INSTANCE_NAME", name)
                 .env("APP_PIPELINE_CONCURRENCY", "it-one".equals(name) ? "4" : "16")
-                .env("APP_DB_URL", SERVER + database)
+                .env("APP_DB_URL", database.url())
                 .env("APP_DB_USER", "postgres")
                 .env("APP_LEASE_DURATION_MS", "5000")
                 .env("APP_LEASE_RENEW_MS", "1000")
