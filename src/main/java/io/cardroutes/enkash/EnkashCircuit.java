@@ -33,8 +33,8 @@ public final class EnkashCircuit {
     private final AtomicInteger halfOpenLetThrough = new AtomicInteger();
     private volatile Instant openedAt = Instant.EPOCH;
 
-    public record Settings(float failureRatePercent, int windowSeconds, int minimumCalls, Duration openFor,
-            int halfOpenCalls) {
+    public record Settings(boolean enabled, float failureRatePercent, int windowSeconds, int minimumCalls,
+            Duration openFor, int halfOpenCalls) {
     }
 
     public EnkashCircuit(Settings settings, Clock clock, MeterRegistry meters) {
@@ -45,9 +45,12 @@ public final class EnkashCircuit {
                 .failureRateThreshold(settings.failureRatePercent())
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
                 .slidingWindowSize(settings.windowSeconds())
-                .minimumNumberOfCalls(settings.minimumCalls())
+                // off (the default for now): the failure rate is never computed, so the circuit never opens
+                .minimumNumberOfCalls(settings.enabled() ? settings.minimumCalls() : Integer.MAX_VALUE)
                 .waitDurationInOpenState(settings.openFor())
                 .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
+                // a trial let through that never reaches the breaker must not hold the circuit half open for good
+                .maxWaitDurationInHalfOpenState(settings.openFor())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .recordException(EnkashCircuit::countsAsFailure)
                 .recordResult(result -> result instanceof Exchange exchange && enkashFailing(exchange))

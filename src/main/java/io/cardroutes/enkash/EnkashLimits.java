@@ -46,7 +46,7 @@ public final class EnkashLimits {
 
     /** Binds {@code enkashLimits}, {@code enkashCircuit} and its breaker {@code enkashCircuitBreaker}. */
     public static void bind(Registry registry, Settings s, RateGate gate, Clock clock, MeterRegistry meters) {
-        EnkashCircuit circuit = new EnkashCircuit(new EnkashCircuit.Settings(
+        EnkashCircuit circuit = new EnkashCircuit(new EnkashCircuit.Settings(s.flag("enkash.circuit.enabled"),
                 (float) s.decimal("enkash.circuit.failure-rate-percent"), s.integer("enkash.circuit.window-s"),
                 s.integer("enkash.circuit.minimum-calls"), Duration.ofMillis(s.longValue("enkash.circuit.open-ms")),
                 s.integer("enkash.circuit.half-open-calls")), clock, meters);

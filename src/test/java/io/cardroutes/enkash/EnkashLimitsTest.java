@@ -82,7 +82,7 @@ class EnkashLimitsTest {
     void while_enkash_is_down_the_open_circuit_makes_requests_wait_and_they_are_created_once_it_is_back()
             throws Exception {
         EnkashSandbox enkash = OutsideEnkash.start(0, 16);
-        try (Bundle bundle = Bundle.start(against(enkash, Map.of("enkash.circuit.minimum-calls", "3",
+        try (Bundle bundle = Bundle.start(against(enkash, Map.of("enkash.circuit.enabled", "true", "enkash.circuit.minimum-calls", "3",
                 "enkash.circuit.open-ms", "1000", "enkash.circuit.half-open-calls", "1")))) {
             CircuitBreaker breaker = bundle.context().getRegistry()
                     .lookupByNameAndType("enkashCircuitBreaker", CircuitBreaker.class);
