@@ -47,8 +47,10 @@ class EnkashLimitsTest {
             assertThat(enkash.peakCreatesPerSecond()).as("Create calls in any one second, arrivals (ms): %s",
                     calls.stream().map(c -> Duration.between(calls.get(0).receivedAt(), c.receivedAt()).toMillis()).toList())
                     .isBetween(5, 12);
+            // 99 slots of 100 ms on the database's clock; arrivals at the sandbox jitter (a first call that arrives late
+            // shortens the span it measures: 9.74 s once on a busy machine), so this bounds a burst, the peak above is the proof
             assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(99).receivedAt()))
-                    .as("100 calls at 10 a second").isGreaterThanOrEqualTo(Duration.ofMillis(9_800));
+                    .as("100 calls at 10 a second").isGreaterThanOrEqualTo(Duration.ofMillis(9_000));
         } finally {
             enkash.stop();
         }
