@@ -125,8 +125,8 @@ final class Target implements AutoCloseable {
     }
 
     /**
-     * The time from {@code startedNanos} to the first UP on /observe/health, polled every 25 ms (the
-     * measured time to ready). The bench runs outside JUnit, without Awaitility on its class path.
+     * The time from {@code startedNanos} to the first UP on /observe/health/ready, polled every 25 ms (the
+     * measured time to ready; liveness comes earlier). The bench runs outside JUnit, without Awaitility on its class path.
      */
     private Duration healthyAfter(long startedNanos, Duration timeout) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -135,7 +135,7 @@ final class Target implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException(kind + " exited with " + process.exitValue() + "; see " + log);
             }
-            if (io.cardroutes.packaged.PackagedJar.answersUp(http, httpPort)) {
+            if (io.cardroutes.packaged.PackagedJar.answersUp(http, httpPort, "/observe/health/ready")) {
                 return Duration.ofNanos(System.nanoTime() - startedNanos);
             }
             Thread.sleep(25);

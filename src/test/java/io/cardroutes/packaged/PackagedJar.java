@@ -96,9 +96,14 @@ public final class PackagedJar implements AutoCloseable {
 
     /** Whether the bundle on {@code httpPort} answers UP on /observe/health/live (ready may stay DOWN: a locked login); false while it is not listening yet. */
     public static boolean answersUp(HttpClient http, int httpPort) throws InterruptedException {
+        return answersUp(http, httpPort, "/observe/health/live");
+    }
+
+    /** Whether the bundle on {@code httpPort} answers UP on the health {@code path}; false while it is not listening yet. */
+    public static boolean answersUp(HttpClient http, int httpPort, String path) throws InterruptedException {
         try {
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + httpPort + "/observe/health/live"))
+                    URI.create("http://localhost:" + httpPort + path))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return health.statusCode() == 200 && health.body().contains("UP");
         } catch (IOException notYet) {
