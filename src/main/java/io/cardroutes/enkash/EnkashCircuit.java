@@ -45,7 +45,7 @@ public final class EnkashCircuit {
                 .failureRateThreshold(settings.failureRatePercent())
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
                 .slidingWindowSize(settings.windowSeconds())
-                // off (the default for now): the failure rate is never computed, so the circuit never opens
+                // switched off (enkash.circuit.enabled=false): the failure rate is never computed, so it never opens
                 .minimumNumberOfCalls(settings.enabled() ? settings.minimumCalls() : Integer.MAX_VALUE)
                 .waitDurationInOpenState(settings.openFor())
                 .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())

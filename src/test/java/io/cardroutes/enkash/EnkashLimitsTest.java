@@ -121,6 +121,38 @@ class EnkashLimitsTest {
         }
     }
 
+    @Test
+    void answers_lost_in_bulk_open_the_circuit_and_every_request_is_still_settled_once() throws Exception {
+        EnkashSandbox enkash = OutsideEnkash.start(0, 16);
+        // the default breaker (on, 50 % of at least 20 calls) with a short open time, so that the test is quick
+        try (Bundle bundle = Bundle.start(against(enkash, Map.of("enkash.circuit.open-ms", "1000")))) {
+            CircuitBreaker breaker = bundle.context().getRegistry()
+                    .lookupByNameAndType("enkashCircuitBreaker", CircuitBreaker.class);
+            AtomicInteger opened = new AtomicInteger();
+            breaker.getEventPublisher().onStateTransition(e -> {
+                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                    opened.incrementAndGet();
+                }
+            });
+            for (int i = 0; i < 50; i++) {
+                enkash.enqueue(Fault.answerLost(504)); // EnKash made the card; its answer is lost
+            }
+
+            bundle.drop("lost.json", requests("LOST", 50, 100));
+            JsonNode results = bundle.awaitResults("lost.json");
+
+            assertThat(opened.get()).as("50 answers lost in a row is EnKash failing").isGreaterThanOrEqualTo(1);
+            assertThat(statuses(results)).hasSize(50).containsOnly("CREATED");
+            for (int i = 100; i < 150; i++) {
+                assertThat(enkash.cardsCreatedFor(mobile(i))).as("cards for " + mobile(i)).isEqualTo(1);
+            }
+            assertThat(enkash.createCalls()).as("every lost answer settled by the card search, none sent twice")
+                    .isEqualTo(50);
+        } finally {
+            enkash.stop();
+        }
+    }
+
     private static Map<String, String> against(EnkashSandbox enkash, Map<String, String> overrides) {
         Map<String, String> props = new HashMap<>(overrides);
         props.put("enkash.sandbox.enabled", "false");
