@@ -39,6 +39,7 @@ import io.cardroutes.persistence.RateGate;
 import io.cardroutes.persistence.Replays;
 import io.cardroutes.pipeline.InProgressFolder;
 import io.cardroutes.pipeline.InboxFiles;
+import io.cardroutes.pipeline.Intake;
 import io.cardroutes.pipeline.Outcomes;
 import io.cardroutes.pipeline.RequestNormalizer;
 import io.cardroutes.pipeline.SourceDigest;
@@ -115,6 +116,7 @@ public class BundleConfiguration implements CamelConfiguration {
                 settings.text("enkash.card-account-id", "")));
         registry.bind("outcomes", new Outcomes());
         registry.bind("inboxFiles", new InboxFiles());
+        registry.bind("intake", new Intake(context));
         registry.bind("inProgress", inProgress);
         registry.bind("sourceDigest", new SourceDigest());
         GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"),

@@ -40,7 +40,7 @@ import io.cardroutes.sandbox.SandboxSettings;
  * {@code --profile} (a JFR recording per measured scenario, target/bench/*.jfr), {@code --budget=S} (default
  * 540: scenarios are sized from the warm-up's rate to fit, and one that would still overrun is cut and
  * reported with what it finished; 0: no limit), {@code --programs=bundle,baseline}. For diagnosis:
- * {@code --warmup=N}, {@code --warmup-seconds=S}, {@code --rest-warmup-seconds=S}, {@code --db-options=}
+ * {@code --warmup=N}, {@code --first-file=N}, {@code --rest-warmup-seconds=S}, {@code --db-options=}
  * (H2 URL options instead of {@code ;WRITE_DELAY=0}), {@code --memory-programs=bundle,baseline} (default: bundle).
  */
 public final class Bench {
@@ -57,7 +57,10 @@ public final class Bench {
     private final long[] latencies;
     private final boolean profile;
     private final int warmup;
-    private final int warmupSeconds;
+    /** Rows of the first file after the start ("file-first"), the same for both programs. */
+    private final int firstFile;
+    /** JMS and file sizes per latency, decided by the first program measured there and reused by the other. */
+    private final Map<String, Integer> sized = new java.util.HashMap<>();
     private final int restWarmupSeconds;
     private final String dbOptions;
     private final List<Target.Kind> programs;
@@ -78,7 +81,7 @@ public final class Bench {
         latencies = Arrays.stream(opts.getOrDefault("latencies", "0,50").split(",")).mapToLong(Long::parseLong).toArray();
         profile = opts.containsKey("profile");
         warmup = Integer.parseInt(opts.getOrDefault("warmup", quick ? "200" : "500"));
-        warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", quick ? "3" : "8"));
+        firstFile = Integer.parseInt(opts.getOrDefault("first-file", quick ? "500" : "2000"));
         restWarmupSeconds = Integer.parseInt(opts.getOrDefault("rest-warmup-seconds", "2"));
         // diagnosis only: e.g. --db-options= (H2's default write delay) to see what WRITE_DELAY=0 costs
         dbOptions = opts.getOrDefault("db-options", ";WRITE_DELAY=0");
@@ -208,14 +211,18 @@ public final class Bench {
         try {
             t.start();
             record(kind.name().toLowerCase(Locale.ROOT), "sandbox off, EnKash " + latency + " ms", t.startup());
-            // warm-up: the shared pipeline through the file channel (twice: JIT), then each other channel briefly
+            // the first file after the start (measured: "file-first", the same size for both programs), then a
+            // warm-up of the shared pipeline through the file channel (JIT), then each other channel briefly
             double fileRate = 0;
             double jmsRate = 0;
             if (channels.contains("file") || channels.contains("jms")) {
-                Measure first = load.file(t, "W" + p + "F", warmup, latency, FILE_CONCURRENCY, timeout(warmup, phaseEnd, 1));
-                int second = (int) Math.min(4 * warmup, Math.max(warmup, first.requestsPerS * warmupSeconds));
-                fileRate = load.file(t, "W" + p + "G", second, latency, FILE_CONCURRENCY, timeout(second, phaseEnd, 1))
-                        .requestsPerS;
+                Measure first = load.file(t, "S" + p, firstFile, latency, FILE_CONCURRENCY, timeout(firstFile, phaseEnd, 1));
+                if (channels.contains("file")) {
+                    first.scenario = "file-first";
+                    phase.add(print(first));
+                }
+                fileRate = load.file(t, "W" + p + "G", 4 * warmup, latency, FILE_CONCURRENCY,
+                        timeout(4 * warmup, phaseEnd, 1)).requestsPerS;
             }
             if (channels.contains("jms")) {
                 jmsRate = load.jms(t, "W" + p + "J", warmup / 2, latency, JMS_CONSUMERS, timeout(warmup, phaseEnd, 1))
@@ -226,12 +233,16 @@ public final class Bench {
                 phase.add(print(load.rest(t, "R" + p, Duration.ofSeconds(restSeconds), latency, REST_CONCURRENCY)));
             }
             int left = (channels.contains("jms") ? 1 : 0) + (channels.contains("file") ? 1 : 0);
+            // both programs get the same counts: the first program of this latency sizes them from its warm-up
             if (channels.contains("jms")) {
-                int n = size(jmsRate * 1.3, phaseEnd, left);
+                double rate = jmsRate;
+                int scenarios = left;
+                int n = sized.computeIfAbsent("jms-" + latency, k -> size(rate * 1.3, phaseEnd, scenarios));
                 phase.add(print(load.jms(t, "J" + p, n, latency, JMS_CONSUMERS, timeout(n, phaseEnd, left--))));
             }
             if (channels.contains("file")) {
-                int n = size(fileRate * 1.6, phaseEnd, left); // a cut file run costs nothing: it ends the phase
+                double rate = fileRate;
+                int n = sized.computeIfAbsent("file-" + latency, k -> size(rate * 1.6, phaseEnd, 1)); // a cut file run ends the phase
                 Measure file = load.file(t, "F" + p, n, latency, FILE_CONCURRENCY, timeout(n, phaseEnd, left));
                 phase.add(print(file));
                 killed = !file.completed;
@@ -245,7 +256,7 @@ public final class Bench {
             enkash.stop();
         }
         Scenarios.databaseLatencies(t.dbUrl, phase);
-        phase.forEach(m -> m.asked = m.scenario.equals("rest") ? 0 : requests);
+        phase.forEach(m -> m.asked = m.scenario.equals("rest") ? 0 : m.scenario.equals("file-first") ? firstFile : requests);
         cleanUp(t, phase);
         measures.addAll(phase);
     }
@@ -357,7 +368,7 @@ public final class Bench {
         header.put("dbOptions", dbOptions);
         header.put("options", Map.of("requests", requests, "memoryRequests", memoryRequests, "restSeconds", restSeconds,
                 "fileConcurrency", FILE_CONCURRENCY, "jmsConsumers", JMS_CONSUMERS, "restConcurrency", REST_CONCURRENCY,
-                "warmupRequests", warmup, "budgetSeconds", budgetNanos / 1_000_000_000L));
+                "warmupRequests", warmup, "firstFileRequests", firstFile, "budgetSeconds", budgetNanos / 1_000_000_000L));
     }
 
     private static String firstLine(Path file, Predicate<String> which) throws IOException {

@@ -388,7 +388,7 @@ final class Scenarios {
                 long[] nanos = micros.stream().mapToLong(m -> m * 1000).toArray();
                 r.latencySource = "claim to outcome (database)";
                 percentiles(r, nanos);
-                if (r.scenario.equals("file") || r.scenario.equals("memory")) {
+                if (r.scenario.startsWith("file") || r.scenario.equals("memory")) {
                     r.ok = r.statuses.getOrDefault("CREATED", 0L);
                     if (!r.completed) {
                         // cut: what was finished when the clock stopped (rows finished later in the kill's shadow are few)
