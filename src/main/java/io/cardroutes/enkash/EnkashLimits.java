@@ -2,6 +2,7 @@ package io.cardroutes.enkash;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.cardroutes.Settings;
 import io.cardroutes.persistence.RateGate;
@@ -28,7 +29,7 @@ public final class EnkashLimits {
     private final long maxWaitMs;
     private final Duration retryAfterCap;
     private volatile long pausedUntil;
-    private volatile long pauseCheckedAt;
+    private final AtomicLong pauseCheckedAt = new AtomicLong();
 
     public EnkashLimits(RateGate gate, EnkashCircuit circuit, Clock clock, double maxPerSecond, long pauseCheckMs,
             long maxWaitMs, Duration retryAfterCap) {
@@ -122,7 +123,9 @@ public final class EnkashLimits {
 
     /** How much longer the shared pause lasts, read from the database at most once per pause-check-ms. */
     long pausedForMs(long now) {
-        if (now - pauseCheckedAt >= pauseCheckMs) {
+        long checked = pauseCheckedAt.get();
+        // one call reads the database when the view is stale; the calls at the same moment use the view they have
+        if (now - checked >= pauseCheckMs && pauseCheckedAt.compareAndSet(checked, now)) {
             notePause(gate.pausedForMs(), now);
         }
         return Math.max(0, pausedUntil - now);
@@ -130,7 +133,7 @@ public final class EnkashLimits {
 
     private void notePause(long pausedForMs, long now) {
         pausedUntil = now + pausedForMs;
-        pauseCheckedAt = now;
+        pauseCheckedAt.set(now);
     }
 
     private static long go(Exchange exchange) {

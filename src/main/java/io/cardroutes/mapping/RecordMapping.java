@@ -16,6 +16,12 @@ import org.apache.camel.Exchange;
  */
 public class RecordMapping {
 
+    /** Whether the record's layout has a mapping (records in EnKash's own field names need none). */
+    public boolean hasMapping(Exchange exchange) {
+        InputLayout layout = exchange.getProperty(CardExchange.LAYOUT, InputLayout.class);
+        return layout != null && layout.mapping() != null;
+    }
+
     /** The id of the record as it came in: its own requestId field, else the default of its source. */
     public String requestIdBefore(Exchange exchange) {
         if (exchange.getMessage().getBody() instanceof Map<?, ?> record) {

@@ -58,6 +58,16 @@ public final class CardExchange {
     public static final String CALL_WAITING_SINCE = "cardCallWaitingSince";
     /** When the shared rate slot the call holds is due (epoch ms on this instance's clock). */
     public static final String CALL_SLOT = "cardCallSlot";
+    /** An EnKash call's answer class for its timer: 2xx, 4xx, 5xx, or none. */
+    public static final String CALL_ANSWER = "cardCallAnswer";
+    /** When the pipeline took the request (epoch ms): a file's records share their file's exchange clock. */
+    public static final String STARTED_AT = "cardStartedAt";
+    /** The outcome's status, for the outcome's counter tag (set by Outcomes.noted). */
+    public static final String OUTCOME_STATUS = "cardOutcomeStatus";
+    /** Whether the outcome goes into the next alert mail: FAILED or NEEDS_REVIEW, not a replay. */
+    public static final String OUTCOME_ALERT = "cardOutcomeAlert";
+    /** Milliseconds from the pipeline taking the request to its outcome, for the outcome's log line. */
+    public static final String OUTCOME_MS = "cardOutcomeMs";
     /** The earliest start a card search may have to settle this request's lost answer (older listings cannot). */
     public static final String SEARCH_NOT_BEFORE = "cardSearchNotBefore";
     /** Why a retry did not take the request (a {@code ReplayRefusal}); absent once the retry took it. */

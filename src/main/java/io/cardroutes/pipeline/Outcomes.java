@@ -81,6 +81,21 @@ public class Outcomes {
         return t != null ? t : exchange.getException();
     }
 
+    /**
+     * What the outcome route needs to know of the outcome, as plain properties (status, whether it is alerted,
+     * milliseconds since the pipeline took the request), so that the route reads no method of it per request.
+     */
+    public void noted(Exchange exchange) {
+        CardOutcome outcome = exchange.getProperty(CardExchange.OUTCOME, CardOutcome.class);
+        String status = outcome == null ? null : outcome.status();
+        exchange.setProperty(CardExchange.OUTCOME_STATUS, status);
+        exchange.setProperty(CardExchange.OUTCOME_ALERT, outcome != null && !outcome.replay()
+                && (CardStatus.FAILED.name().equals(status) || CardStatus.NEEDS_REVIEW.name().equals(status)));
+        Long startedAt = exchange.getProperty(CardExchange.STARTED_AT, Long.class);
+        exchange.setProperty(CardExchange.OUTCOME_MS, startedAt != null ? System.currentTimeMillis() - startedAt
+                : exchange.getClock().elapsed());
+    }
+
     /** Counts a Create call about to be sent (redeliveries and the repeat after a 401 included). */
     public void countAttempt(Exchange exchange) {
         exchange.setProperty(CardExchange.ATTEMPTS, attempts(exchange) + 1);

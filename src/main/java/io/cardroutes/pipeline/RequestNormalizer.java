@@ -43,6 +43,9 @@ public class RequestNormalizer {
 
     /** Sets the canonical request and its id as exchange properties and the body to its JSON text. */
     public void normalize(Exchange exchange) throws JsonProcessingException {
+        if (exchange.getProperty(CardExchange.STARTED_AT) == null) {
+            exchange.setProperty(CardExchange.STARTED_AT, System.currentTimeMillis());
+        }
         Object body = exchange.getMessage().getBody();
         int seq = exchange.getProperty(CardExchange.SEQ, 0, Integer.class);
         String fallbackId = fallbackId(exchange);
