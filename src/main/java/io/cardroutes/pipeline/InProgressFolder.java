@@ -7,6 +7,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -23,6 +25,10 @@ public class InProgressFolder {
 
     private static final Logger LOG = LoggerFactory.getLogger(InProgressFolder.class);
     static final String IN_PROGRESS = ".inprogress";
+    static final String UNFINISHED = "-unfinished-";
+    /** A returned file renamed because its name was taken: its name, the marker and its folder, its extension. */
+    private static final Pattern RENAMED = Pattern.compile(
+            "(.*)" + UNFINISHED + "\\d{8}-\\d{9}-[A-Za-z0-9-]+(\\.[^.]*)?");
     private final Path inbox;
     private final String name;
 
@@ -67,8 +73,8 @@ public class InProgressFolder {
                     String fileName = file.getFileName().toString();
                     Path target = inbox.resolve(fileName);
                     if (Files.exists(target)) {
-                        int dot = fileName.lastIndexOf('.');
-                        target = inbox.resolve(fileName.substring(0, dot) + "-unfinished-" + folder.getFileName()
+                        int dot = fileName.lastIndexOf('.') < 0 ? fileName.length() : fileName.lastIndexOf('.');
+                        target = inbox.resolve(fileName.substring(0, dot) + UNFINISHED + folder.getFileName()
                                 + fileName.substring(dot));
                     }
                     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
@@ -79,6 +85,16 @@ public class InProgressFolder {
                 Files.deleteIfExists(folder);
             }
         }
+    }
+
+    /**
+     * The name a file came in under: a file returned under {@code <name>-unfinished-<folder>.<ext>} (its own name
+     * was taken) is still {@code <name>.<ext>} for its records' default requestIds and its layout, so that the
+     * requests it had already settled are replayed, never sent again under new ids.
+     */
+    public String originalName(String fileName) {
+        Matcher renamed = RENAMED.matcher(fileName);
+        return renamed.matches() ? renamed.group(1) + (renamed.group(2) == null ? "" : renamed.group(2)) : fileName;
     }
 
     /**
