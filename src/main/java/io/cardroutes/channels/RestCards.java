@@ -19,7 +19,6 @@ import io.cardroutes.pipeline.RequestIdConflictException;
 import io.cardroutes.pipeline.InvalidRequestException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.jpa.JpaConstants;
 
 /**
  * The REST channel's side of the HTTP exchange: requestIds (Idempotency-Key, else the body's
@@ -152,14 +151,13 @@ public class RestCards {
     }
 
     /**
-     * GET /batches/{batchId}: the page asked for ({@code offset}, {@code limit}; 400 unless whole numbers
-     * from 0) as the jpa component's first and maximum results, with which the route reads the items.
+     * GET /batches/{batchId}: the page asked for as numbers, {@code offset} (default 0) and {@code limit}
+     * (default 1,000, at most 10,000); 400 unless whole numbers from 0.
      */
     public void batchPage(Exchange exchange) {
         Message in = exchange.getMessage();
         in.setHeader("offset", page(in.getHeader("offset", String.class), 0, Integer.MAX_VALUE, "offset"));
-        in.setHeader(JpaConstants.JPA_FIRST_RESULT, in.getHeader("offset"));
-        in.setHeader(JpaConstants.JPA_MAXIMUM_RESULTS, page(in.getHeader("limit", String.class), DEFAULT_PAGE, MAX_PAGE, "limit"));
+        in.setHeader("limit", page(in.getHeader("limit", String.class), DEFAULT_PAGE, MAX_PAGE, "limit"));
     }
 
     /** GET /batches/{batchId}: counts by status and the page of outcomes, from what the route read. */

@@ -40,12 +40,13 @@ public class Replays {
     /**
      * Takes the FAILED request named by {@code cardRequestId} for sending again and prepares the
      * exchange as a claim does (the stored request, its channel and source); null once taken. Anything
-     * else comes back as the refusal, with its reason. {@code row} is the request's row as the route read
-     * it (null when none), after the outcomes recorded so far were committed; the take is a
-     * compare-and-set on exactly that row.
+     * else comes back as the refusal, with its reason. The request's row is the one the route read
+     * ({@code cardReplayRow}, none when there is no such request) after the outcomes recorded so far were
+     * committed; the take is a compare-and-set on exactly that row.
      */
-    public ReplayRefusal claim(Exchange exchange, CardRequestEntity row) throws JsonProcessingException {
+    public ReplayRefusal claim(Exchange exchange) throws JsonProcessingException {
         String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
+        CardRequestEntity row = exchange.getProperty(CardExchange.REPLAY_ROW, CardRequestEntity.class);
         if (row == null) {
             return new ReplayRefusal(requestId, null, "no card request with this requestId was recorded", null);
         }
