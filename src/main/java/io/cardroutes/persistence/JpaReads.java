@@ -1,6 +1,7 @@
 package io.cardroutes.persistence;
 
 import org.apache.camel.component.jpa.JpaComponent;
+import org.apache.camel.component.jpa.TransactionStrategy;
 
 /**
  * Camel's {@code jpa} component as the routes use it: for the reads off the hot path (the recovery
@@ -25,7 +26,20 @@ public final class JpaReads {
         jpa.setEntityManagerFactory(database.deferredEmf());
         jpa.setSharedEntityManager(true);
         jpa.setJoinTransaction(false);
-        jpa.setTransactionStrategy(Runnable::run);
+        jpa.setTransactionStrategy(new AutoCommit());
         return jpa;
+    }
+
+    /** Runs a read as it is: one select in auto-commit. */
+    private static final class AutoCommit implements TransactionStrategy {
+        @Override
+        public void executeInTransaction(Runnable read) {
+            read.run();
+        }
+
+        @Override
+        public String toString() {
+            return "reads in auto-commit (the jpa component never writes here)";
+        }
     }
 }
