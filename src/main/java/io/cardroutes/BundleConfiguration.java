@@ -30,6 +30,7 @@ import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.BatchWork;
 import io.cardroutes.persistence.Claims;
 import io.cardroutes.persistence.Database;
+import io.cardroutes.persistence.JpaReads;
 import io.cardroutes.persistence.GroupCommit;
 import io.cardroutes.persistence.InFlight;
 import io.cardroutes.persistence.Leases;
@@ -122,6 +123,10 @@ public class BundleConfiguration implements CamelConfiguration {
         GroupCommit writes = new GroupCommit(database, context, settings.integer("app.db.write-group-max"),
                 Duration.ofMillis(settings.longValue("app.db.write-timeout-ms")), meters);
         addService(context, writes);
+        // the routes flush it before a read that must see every outcome recorded so far (replays, batch status)
+        registry.bind("ledgerWrites", writes);
+        // Camel's jpa component: the routes' reads off the hot path; every write goes through the group commit
+        registry.bind("jpa", JpaReads.component(database));
         // the ledger of card requests, by job: claims, leases (and adoption), outcomes; the requests held
         // in flight here are shared by all three
         InFlight inFlight = new InFlight();

@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.cardroutes.Settings;
 import io.cardroutes.enkash.TokenProvider;
-import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.OutcomeWriter;
 import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
@@ -52,9 +51,7 @@ public class ChannelsConfiguration implements CamelConfiguration {
 
         ApiKeyGuard guard = new ApiKeyGuard(settings.set("app.api-keys"));
         registry.bind("apiKeyGuard", guard);
-        registry.bind("restCards", new RestCards(
-                registry.lookupByNameAndType("outcomeWriter", OutcomeWriter.class),
-                registry.lookupByNameAndType("batchLedger", BatchLedger.class)));
+        registry.bind("restCards", new RestCards(registry.lookupByNameAndType("outcomeWriter", OutcomeWriter.class)));
         registry.bind("restReplays", new RestReplays());
         registry.bind("restFailures", new RestFailures());
         registry.bind("restLoginLock",

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.cardroutes.persistence.BatchEntity;
+import io.cardroutes.persistence.BatchItemEntity;
 import io.cardroutes.persistence.BatchLedger;
 import io.cardroutes.persistence.CardRequestEntity;
 import io.cardroutes.persistence.OutcomeWriter;
@@ -32,11 +34,9 @@ public class RestCards {
     static final int MAX_PAGE = 10_000;
 
     private final OutcomeWriter outcomes;
-    private final BatchLedger batches;
 
-    public RestCards(OutcomeWriter outcomes, BatchLedger batches) {
+    public RestCards(OutcomeWriter outcomes) {
         this.outcomes = outcomes;
-        this.batches = batches;
     }
 
     /** POST /cards: the body as one request carrying its requestId. */
@@ -150,17 +150,25 @@ public class RestCards {
         Problems.json(exchange, body);
     }
 
-    /** GET /batches/{batchId}: counts by status and a page of outcomes ({@code offset}, {@code limit}), or null. */
-    public Map<String, Object> batchStatus(Exchange exchange) {
+    /**
+     * GET /batches/{batchId}: the page asked for as numbers, {@code offset} (default 0) and {@code limit}
+     * (default 1,000, at most 10,000); 400 unless whole numbers from 0.
+     */
+    public void batchPage(Exchange exchange) {
         Message in = exchange.getMessage();
-        String batchId = in.getHeader("batchId", String.class);
-        int offset = page(in.getHeader("offset", String.class), 0, Integer.MAX_VALUE, "offset");
-        int limit = page(in.getHeader("limit", String.class), DEFAULT_PAGE, MAX_PAGE, "limit");
-        Map<String, Object> status = batches.describe(batchId);
-        if (status != null) {
-            status.put("offset", offset);
-            status.put("items", batches.outcomes(batchId, offset, limit));
-        }
+        in.setHeader("offset", page(in.getHeader("offset", String.class), 0, Integer.MAX_VALUE, "offset"));
+        in.setHeader("limit", page(in.getHeader("limit", String.class), DEFAULT_PAGE, MAX_PAGE, "limit"));
+    }
+
+    /** GET /batches/{batchId}: counts by status and the page of outcomes, from what the route read. */
+    public Map<String, Object> batchStatus(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> counts = exchange.getProperty(CardExchange.BATCH_COUNTS, List.class);
+        @SuppressWarnings("unchecked")
+        List<BatchItemEntity> items = exchange.getProperty(CardExchange.BATCH_ITEMS, List.class);
+        Map<String, Object> status = BatchLedger.view(exchange.getProperty(CardExchange.BATCH, BatchEntity.class), counts);
+        status.put("offset", exchange.getMessage().getHeader("offset", Integer.class));
+        status.put("items", BatchLedger.entries(items == null ? List.of() : items));
         return status;
     }
 

@@ -5,12 +5,18 @@ import java.time.Instant;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 /** One input file, array or batch call: the unit a results file or a batch status reports on. */
 @Entity
 @Table(name = "card_batch")
+// a batch retry's read (routes/replay.camel.yaml): the batch with this id, or every batch read from a file of this name
+@NamedQuery(name = BatchEntity.NAMED, query = "select b.batchId from BatchEntity b where b.batchId = :name "
+        + "or (b.channel = 'FILE' and b.source = :name)")
 public class BatchEntity {
+
+    public static final String NAMED = "BatchEntity.named";
 
     @Id
     @Column(name = "batch_id", length = 64)

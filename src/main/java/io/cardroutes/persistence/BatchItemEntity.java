@@ -7,13 +7,25 @@ import java.util.Objects;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
 /** The outcome one batch reported for its n-th request (a replay reports the earlier outcome here). */
 @Entity
 @Table(name = "card_batch_item")
+// a batch's status (routes/inbound-rest-batch-status.camel.yaml, BatchLedger.describe): per outcome status, how
+// many items and how many of them replays
+@NamedQuery(name = BatchItemEntity.COUNTS, query = "select i.status, count(i), "
+        + "sum(case when i.replay = true then 1 else 0 end) from BatchItemEntity i where i.key.batchId = :b "
+        + "group by i.status")
+// a page of a batch's outcomes in input order (the status call, BatchLedger.outcomes)
+@NamedQuery(name = BatchItemEntity.IN_ORDER, query = "select i from BatchItemEntity i where i.key.batchId = :b "
+        + "order by i.key.seq")
 public class BatchItemEntity {
+
+    public static final String COUNTS = "BatchItemEntity.counts";
+    public static final String IN_ORDER = "BatchItemEntity.inOrder";
 
     @EmbeddedId
     private Key key;

@@ -105,9 +105,8 @@ public class BatchLedger {
     }
 
     /**
-     * A batch's state for a status call: batchId, channel, status (OPEN, DONE, STUCK), reason (why
-     * STUCK), total, recorded,
-     * counts by outcome status, replays, createdAt, completedAt; null when there is no such batch.
+     * A batch's state for its summary mail, read as the status call reads it (see {@link #view}); null
+     * when there is no such batch.
      */
     public Map<String, Object> describe(String batchId) {
         writes.flush();
@@ -117,62 +116,58 @@ public class BatchLedger {
             if (batch == null) {
                 return null;
             }
-            Map<String, Long> counts = new TreeMap<>();
-            long recorded = 0;
-            for (Object[] row : em.createQuery("select i.status, count(i) from BatchItemEntity i "
-                    + "where i.key.batchId = :b group by i.status", Object[].class)
-                    .setParameter("b", batchId).getResultList()) {
-                counts.put((String) row[0], (Long) row[1]);
-                recorded += (Long) row[1];
-            }
-            long replays = em.createQuery("select count(i) from BatchItemEntity i where i.key.batchId = :b "
-                    + "and i.replay = true", Long.class).setParameter("b", batchId).getSingleResult();
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("batchId", batch.getBatchId());
-            view.put("channel", batch.getChannel());
-            view.put("status", batch.getStatus());
-            if (batch.getReason() != null) {
-                view.put("reason", batch.getReason());
-            }
-            view.put("total", batch.getTotal());
-            view.put("recorded", recorded);
-            view.put("counts", counts);
-            view.put("replays", replays);
-            view.put("createdAt", text(batch.getCreatedAt()));
-            view.put("completedAt", text(batch.getCompletedAt()));
-            return view;
+            return view(batch, em.createNamedQuery(BatchItemEntity.COUNTS, Object[].class)
+                    .setParameter("b", batchId).getResultList());
         } finally {
             em.close();
         }
     }
 
-    /** All of a batch's outcomes in input order, each shaped like a results-file entry. */
-    public List<Map<String, Object>> outcomes(String batchId) {
-        return outcomes(batchId, 0, Integer.MAX_VALUE);
+    /**
+     * A batch's state: batchId, channel, status (OPEN, DONE, STUCK), reason (why STUCK), total, recorded,
+     * counts by outcome status, replays, createdAt, completedAt; from the batch's row and the rows of its
+     * {@link BatchItemEntity#COUNTS} query (status, items, replays).
+     */
+    public static Map<String, Object> view(BatchEntity batch, List<Object[]> counted) {
+        Map<String, Long> counts = new TreeMap<>();
+        long recorded = 0;
+        long replays = 0;
+        for (Object[] row : counted) {
+            long items = ((Number) row[1]).longValue();
+            counts.put((String) row[0], items);
+            recorded += items;
+            replays += row[2] == null ? 0 : ((Number) row[2]).longValue();
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("batchId", batch.getBatchId());
+        view.put("channel", batch.getChannel());
+        view.put("status", batch.getStatus());
+        if (batch.getReason() != null) {
+            view.put("reason", batch.getReason());
+        }
+        view.put("total", batch.getTotal());
+        view.put("recorded", recorded);
+        view.put("counts", counts);
+        view.put("replays", replays);
+        view.put("createdAt", text(batch.getCreatedAt()));
+        view.put("completedAt", text(batch.getCompletedAt()));
+        return view;
     }
 
-    /** A page of a batch's outcomes in input order, each shaped like a results-file entry. */
-    public List<Map<String, Object>> outcomes(String batchId, int offset, int limit) {
-        writes.flush();
-        EntityManager em = database.emf().createEntityManager();
-        try {
-            List<Map<String, Object>> entries = new ArrayList<>();
-            for (BatchItemEntity item : em.createQuery("select i from BatchItemEntity i where i.key.batchId = :b "
-                    + "order by i.key.seq", BatchItemEntity.class).setParameter("b", batchId)
-                    .setFirstResult(offset).setMaxResults(limit).getResultList()) {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("requestId", item.getRequestId());
-                entry.put("status", item.getStatus());
-                entry.put("enKashCardId", item.getEnkashCardId());
-                entry.put("maskedNumber", item.getMaskedNumber());
-                entry.put("error", item.getError());
-                entry.put("replay", item.isReplay());
-                entries.add(entry);
-            }
-            return entries;
-        } finally {
-            em.close();
+    /** Outcomes of a batch, each shaped like a results-file entry. */
+    public static List<Map<String, Object>> entries(List<BatchItemEntity> items) {
+        List<Map<String, Object>> entries = new ArrayList<>(items.size());
+        for (BatchItemEntity item : items) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("requestId", item.getRequestId());
+            entry.put("status", item.getStatus());
+            entry.put("enKashCardId", item.getEnkashCardId());
+            entry.put("maskedNumber", item.getMaskedNumber());
+            entry.put("error", item.getError());
+            entry.put("replay", item.isReplay());
+            entries.add(entry);
         }
+        return entries;
     }
 
     private static String text(Instant instant) {

@@ -5,12 +5,23 @@ import java.time.Instant;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 /** One row per requestId: where it came from, where it stands, and what EnKash made of it. */
 @Entity
 @Table(name = "card_request")
+// the recovery sweep's read (routes/recovery.camel.yaml): rows in flight that another process holds, or none
+@NamedQuery(name = CardRequestEntity.IN_FLIGHT_OF_OTHERS, query = "select r from CardRequestEntity r "
+        + "where r.status in :inFlight and (r.owner is null or r.owner <> :me)")
+// a batch retry's read (routes/replay.camel.yaml): the FAILED requests of the batches named, in requestId order
+@NamedQuery(name = CardRequestEntity.FAILED_OF_BATCHES, query = "select r.requestId from CardRequestEntity r "
+        + "where r.status = 'FAILED' and r.requestId in (select i.requestId from BatchItemEntity i "
+        + "where i.key.batchId in :batches) order by r.requestId")
 public class CardRequestEntity {
+
+    public static final String IN_FLIGHT_OF_OTHERS = "CardRequestEntity.inFlightOfOthers";
+    public static final String FAILED_OF_BATCHES = "CardRequestEntity.failedOfBatches";
 
     @Id
     @Column(name = "request_id", length = 200)

@@ -1,5 +1,7 @@
 package io.cardroutes.persistence;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -68,6 +70,21 @@ public final class Database extends ServiceSupport {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
+    }
+
+    /**
+     * The JPA entry point for Camel's {@code jpa} component, which takes its factory when the routes
+     * start, before the JPA setup has finished: each call waits for the setup, then goes to {@link #emf()}.
+     */
+    public EntityManagerFactory deferredEmf() {
+        return (EntityManagerFactory) Proxy.newProxyInstance(EntityManagerFactory.class.getClassLoader(),
+                new Class<?>[] {EntityManagerFactory.class}, (proxy, method, args) -> {
+                    try {
+                        return method.invoke(emf(), args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** Hibernate's own entry point, for the stateless sessions of the group commit. */

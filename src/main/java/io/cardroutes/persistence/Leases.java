@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardStatus;
-import jakarta.persistence.EntityManager;
 import org.apache.camel.Exchange;
 
 /**
@@ -117,17 +116,13 @@ public class Leases {
         return true;
     }
 
-    /** Request ids left SENDING or VERIFYING by a process that is gone (for the recovery sweep). */
-    public List<String> orphans() {
-        EntityManager em = database.emf().createEntityManager();
-        try {
-            return em.createQuery("select r from CardRequestEntity r where r.status in :inFlight "
-                    + "and (r.owner is null or r.owner <> :me)", CardRequestEntity.class)
-                    .setParameter("inFlight", CardStatus.IN_FLIGHT).setParameter("me", instance).getResultStream()
-                    .filter(this::adoptable).map(CardRequestEntity::getRequestId).toList();
-        } finally {
-            em.close();
-        }
+    /**
+     * Of the rows in flight that this process does not hold (the recovery sweep reads them with
+     * {@link CardRequestEntity#IN_FLIGHT_OF_OTHERS}), the request ids a process that is gone left
+     * SENDING or VERIFYING. A pure read: each is taken only by {@link #adopt(Exchange, String)}.
+     */
+    public List<String> orphans(List<CardRequestEntity> inFlightOfOthers) {
+        return inFlightOfOthers.stream().filter(this::adoptable).map(CardRequestEntity::getRequestId).toList();
     }
 
     /** Adopts one orphan for the recovery sweep; false when a channel got to it first, it settled, or its owner lives. */

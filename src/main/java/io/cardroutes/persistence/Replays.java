@@ -2,14 +2,12 @@ package io.cardroutes.persistence;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardStatus;
-import jakarta.persistence.EntityManager;
 import org.apache.camel.Exchange;
 
 /**
@@ -42,12 +40,13 @@ public class Replays {
     /**
      * Takes the FAILED request named by {@code cardRequestId} for sending again and prepares the
      * exchange as a claim does (the stored request, its channel and source); null once taken. Anything
-     * else comes back as the refusal, with its reason.
+     * else comes back as the refusal, with its reason. The request's row is the one the route read
+     * ({@code cardReplayRow}, none when there is no such request) after the outcomes recorded so far were
+     * committed; the take is a compare-and-set on exactly that row.
      */
     public ReplayRefusal claim(Exchange exchange) throws JsonProcessingException {
         String requestId = exchange.getProperty(CardExchange.REQUEST_ID, String.class);
-        writes.flush(); // an outcome answered a moment ago counts
-        CardRequestEntity row = requestId == null ? null : LedgerRows.find(database, requestId);
+        CardRequestEntity row = exchange.getProperty(CardExchange.REPLAY_ROW, CardRequestEntity.class);
         if (row == null) {
             return new ReplayRefusal(requestId, null, "no card request with this requestId was recorded", null);
         }
@@ -96,29 +95,6 @@ public class Replays {
         // attempts go on counting: the outcome tells every Create call made for the request
         exchange.setProperty(CardExchange.ATTEMPTS, row.getAttempts());
         return null;
-    }
-
-    /**
-     * The FAILED requests of a batch, named by its batchId or, for input files, the file's name (every
-     * batch read from a file of that name); null when no batch has that id or file name.
-     */
-    public List<String> failedOfBatch(String batchIdOrFileName) {
-        writes.flush();
-        EntityManager em = database.emf().createEntityManager();
-        try {
-            List<String> batches = em.createQuery("select b.batchId from BatchEntity b where b.batchId = :name "
-                    + "or (b.channel = 'FILE' and b.source = :name)", String.class)
-                    .setParameter("name", batchIdOrFileName).getResultList();
-            if (batches.isEmpty()) {
-                return null;
-            }
-            return em.createQuery("select r.requestId from CardRequestEntity r where r.status = :failed and "
-                    + "r.requestId in (select i.requestId from BatchItemEntity i where i.key.batchId in :batches) "
-                    + "order by r.requestId", String.class)
-                    .setParameter("failed", CardStatus.FAILED.name()).setParameter("batches", batches).getResultList();
-        } finally {
-            em.close();
-        }
     }
 
     /** Why a stored request is not sent again, or null when it may be (FAILED, with its request stored). */

@@ -72,6 +72,14 @@ public final class CardExchange {
     public static final String SEARCH_NOT_BEFORE = "cardSearchNotBefore";
     /** Why a retry did not take the request (a {@code ReplayRefusal}); absent once the retry took it. */
     public static final String REPLAY_REFUSAL = "cardReplayRefusal";
+    /** The row a retry read for its request (a {@code CardRequestEntity}, by the jpa component); null when none. */
+    public static final String REPLAY_ROW = "cardReplayRow";
+    /** A batch's row ({@code BatchEntity}) as the status call read it. */
+    public static final String BATCH = "cardBatch";
+    /** A batch's items counted by status (rows of {@code BatchItemEntity.counts}) as the status call read them. */
+    public static final String BATCH_COUNTS = "cardBatchCounts";
+    /** The page of a batch's items ({@code BatchItemEntity}s in input order) the status call read; none for limit 0. */
+    public static final String BATCH_ITEMS = "cardBatchItems";
     /** A REST batch's optional notifyEmail: it also gets the batch's summary mail. */
     public static final String NOTIFY_EMAIL = "cardNotifyEmail";
     /**

@@ -316,6 +316,34 @@ class RestChannelTest {
     }
 
     @Test
+    void a_batch_s_status_answers_the_page_of_outcomes_asked_for_and_400_for_a_bad_page() throws Exception {
+        String body = "[" + request(mobile()) + "," + request(mobile()) + "," + request(mobile()) + "]";
+        String location = post("/cards/batch", body).headers().firstValue("Location").orElseThrow();
+        String batchId = awaitBatch(location).get("batchId").asText();
+        String path = location.substring("/api/v1".length());
+
+        JsonNode middle = JSON.readTree(get(path + "?offset=1&limit=1", KEY).body());
+        JsonNode rest = JSON.readTree(get(path + "?offset=1", KEY).body());
+        JsonNode none = JSON.readTree(get(path + "?limit=0", KEY).body());
+        HttpResponse<String> bad = get(path + "?offset=-1", KEY);
+        JsonNode steered = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + path)).GET()
+                .header("X-API-Key", KEY).header("CamelJpaFirstResult", "2").header("CamelJpaMaximumResults", "1")
+                .build()).body());
+
+        assertThat(middle.get("offset").asInt()).isEqualTo(1);
+        assertThat(middle.get("items")).hasSize(1);
+        assertThat(middle.get("items").get(0).get("requestId").asText()).isEqualTo(batchId + "#2");
+        assertThat(middle.get("recorded").asInt()).as("the counts cover the whole batch").isEqualTo(3);
+        assertThat(rest.get("items")).hasSize(2);
+        assertThat(rest.get("items").get(1).get("requestId").asText()).isEqualTo(batchId + "#3");
+        assertThat(none.get("items")).isEmpty();
+        assertThat(none.get("counts").get("CREATED").asInt()).isEqualTo(3);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(steered.get("items")).as("a caller's CamelJpa* headers page nothing").hasSize(3);
+        assertThat(steered.get("recorded").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void a_csv_batch_sent_twice_with_the_same_key_creates_each_card_once() throws Exception {
         String a = mobile();
         String b = mobile();

@@ -6,11 +6,21 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.support.Bundle;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class PostgresDatabaseTest {
 
     private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String KEY = "pg-test-key";
 
     @Test
     void migrates_and_records_outcomes_in_postgresql() throws Exception {
@@ -30,12 +41,14 @@ class PostgresDatabaseTest {
             }
             try (Bundle bundle = Bundle.start(Map.of(
                     "app.db.url", URL + "?currentSchema=" + schema,
-                    "app.db.user", "postgres"))) {
+                    "app.db.user", "postgres",
+                    "app.api-keys", KEY))) {
                 bundle.freshSandbox();
                 bundle.drop("pg.json", """
                         [{"requestId":"PG-1","mobile":"9876500501"},{"requestId":"PG-2","mobile":"98765"}]""");
                 JsonNode results = bundle.awaitResults("pg.json");
                 assertThat(results).extracting(n -> n.get("status").asText()).containsExactly("CREATED", "REJECTED");
+                theJpaReadsRun(bundle);
             }
             try (Statement st = admin.createStatement();
                  ResultSet rs = st.executeQuery("select request_id, status, enkash_card_id from " + schema
@@ -52,5 +65,28 @@ class PostgresDatabaseTest {
                 }
             }
         }
+    }
+
+    /** The reads off the hot path (Camel's jpa component, the entities' named queries) on PostgreSQL. */
+    private static void theJpaReadsRun(Bundle bundle) throws Exception {
+        String batchId = String.valueOf(bundle.query("select batch_id from card_batch").get(0).get("batch_id"));
+        HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + bundle.httpPort + "/api/v1/batches/" + batchId + "?offset=1"))
+                .header("X-API-Key", KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).isEqualTo(200);
+        JsonNode batch = new ObjectMapper().readTree(status.body());
+        assertThat(batch.get("counts").get("CREATED").asInt()).isEqualTo(1);
+        assertThat(batch.get("counts").get("REJECTED").asInt()).isEqualTo(1);
+        assertThat(batch.get("items")).hasSize(1);
+        assertThat(batch.get("items").get(0).get("requestId").asText()).isEqualTo("PG-2");
+
+        ProducerTemplate routes = bundle.context().createProducerTemplate();
+        assertThat(routes.requestBody("direct:replay-batch", "pg.json", List.class)).as("nothing FAILED").isEmpty();
+        assertThat(routes.requestBody("direct:replay-batch", "no-such.json")).isNull();
+
+        ManagedRouteMBean sweep = bundle.context().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute("recovery-sweep");
+        Bundle.await(() -> sweep.getExchangesTotal() > 0, Duration.ofSeconds(30), "the recovery sweep's first read");
+        assertThat(sweep.getExchangesFailed()).isZero();
     }
 }
