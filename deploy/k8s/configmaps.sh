@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the ConfigMaps that carry this repository's routes/ and config/ files into the pods, for
-# `deploy/k8s/configmaps.sh | kubectl apply -f -` (then `kubectl rollout restart deployment/enkash-card-routes`).
+# `deploy/k8s/configmaps.sh | kubectl apply -f -` (then `kubectl rollout restart statefulset/enkash-card-routes`).
 # Run it from anywhere; it reads the files next to it (../../routes, ../../config). Needs kubectl, no cluster.
 set -euo pipefail
 home="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -29,7 +29,7 @@ configmap enkash-card-routes-routes "${routes[@]}"
 # config/application*.properties -> /app/config
 mapfile -t properties < <(from_files config/application*.properties)
 configmap enkash-card-routes-config "${properties[@]}"
-# config/schema/card-request.schema.json -> /app/config/schema/ (the Deployment names the file)
+# config/schema/card-request.schema.json -> /app/config/schema/ (the StatefulSet names the file)
 configmap enkash-card-routes-schema --from-file=config/schema/card-request.schema.json
 # config/mappings/* (partner layouts) -> /app/mappings (APP_MAPPINGS_DIR); empty when there are none
 shopt -s nullglob

@@ -26,28 +26,34 @@ import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
 
 /**
  * deploy/k8s/ as Kubernetes reads it, without a cluster: every object against the Kubernetes schema (the
  * fabric8 model, strict: an unknown or misspelt field fails), then what production needs of it (probes on
- * the health endpoints, non-root, a grace period longer than the bundle's shutdown, a disruption budget), and
- * the names it uses: settings and secrets are declared properties, mounted ConfigMaps are the ones
- * deploy/k8s/configmaps.sh makes of routes/ and config/.
+ * the health endpoints, non-root, a grace period longer than the bundle's shutdown, a disruption budget, a
+ * StatefulSet whose pods are named after themselves in APP_INSTANCE_NAME), and the names it uses: settings and
+ * secrets are declared properties, mounted ConfigMaps are the ones deploy/k8s/configmaps.sh makes of routes/
+ * and config/, the shared inbox patch puts the file channel on the shared volume.
  */
 class DeployManifestsTest {
 
     private static final Path K8S = Path.of("deploy/k8s");
-    private static final Map<String, Class<?>> KINDS = Map.of("Deployment", Deployment.class, "Service", Service.class,
-            "PodDisruptionBudget", PodDisruptionBudget.class, "ConfigMap", ConfigMap.class, "Secret", Secret.class);
+    private static final Map<String, Class<?>> KINDS = Map.of("StatefulSet", StatefulSet.class, "Service", Service.class,
+            "PodDisruptionBudget", PodDisruptionBudget.class, "ConfigMap", ConfigMap.class, "Secret", Secret.class,
+            "PersistentVolumeClaim", PersistentVolumeClaim.class);
+    /** A strategic merge patch of the StatefulSet (kubectl patch --patch-file): part of a StatefulSet, no kind. */
+    private static final String PATCH = "templates/shared-inbox.patch.yaml";
     /** YAML to the fabric8 model with no catch-all for unknown fields, so that a misspelt field is an error. */
     private static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -63,21 +69,24 @@ class DeployManifestsTest {
     void every_manifest_matches_the_kubernetes_schema() throws Exception {
         List<Path> files = manifests();
         assertThat(files).extracting(f -> K8S.relativize(f).toString())
-                .contains("deployment.yaml", "service.yaml", "pdb.yaml", "settings.yaml", "templates/secret.yaml");
+                .contains("statefulset.yaml", "service.yaml", "headless-service.yaml", "pdb.yaml", "settings.yaml",
+                        "templates/secret.yaml", "templates/shared-inbox.yaml", PATCH);
         for (Path file : files) {
-            String kind = YAML.readTree(file.toFile()).path("kind").asText();
+            String kind = file.endsWith(PATCH) ? "StatefulSet" : YAML.readTree(file.toFile()).path("kind").asText();
             assertThat(KINDS).as(file + ": kind " + kind).containsKey(kind);
             STRICT.readValue(file.toFile(), KINDS.get(kind)); // throws, naming the field, on a schema error
         }
     }
 
     @Test
-    void the_deployment_runs_three_non_root_instances_on_a_read_only_root() throws Exception {
-        Deployment deployment = read("deployment.yaml", Deployment.class);
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    void the_statefulset_runs_three_non_root_instances_on_a_read_only_root() throws Exception {
+        StatefulSet set = statefulSet();
+        PodSpec pod = set.getSpec().getTemplate().getSpec();
         Container bundle = bundle();
-        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(set.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(set.getSpec().getPodManagementPolicy()).as("all pods start at once").isEqualTo("Parallel");
+        assertThat(set.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(set.getSpec().getUpdateStrategy().getRollingUpdate().getPartition()).as("every pod updated").isZero();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
         assertThat(bundle.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
@@ -88,6 +97,69 @@ class DeployManifestsTest {
         assertThat(volumeAt("/tmp").getEmptyDir()).isNotNull();
         assertThat(bundle.getPorts()).singleElement()
                 .satisfies(p -> assertThat(p.getContainerPort()).hasToString(settings().get("APP_HTTP_PORT")));
+    }
+
+    @Test
+    void every_pod_is_an_instance_named_after_its_stable_pod_name() throws Exception {
+        StatefulSet set = statefulSet();
+        EnvVar name = bundle().getEnv().stream().filter(e -> e.getName().equals("APP_INSTANCE_NAME")).findFirst()
+                .orElseThrow(() -> new AssertionError("APP_INSTANCE_NAME is not set"));
+        assertThat(name.getValue()).isNull();
+        assertThat(name.getValueFrom().getFieldRef().getFieldPath()).as("downward API: the pod's name")
+                .isEqualTo("metadata.name");
+        assertThat(applicationProperties()).containsKey("app.instance-name");
+        // one value for all pods would give them one name: rows in flight and in-progress files of each other's
+        assertThat(settings()).doesNotContainKey("APP_INSTANCE_NAME");
+        assertThat(read("templates/secret.yaml", Secret.class).getStringData()).doesNotContainKey("APP_INSTANCE_NAME");
+        // pod names (<set>-<ordinal>) are kept as they are for the in-progress folder (InProgressFolder)
+        assertThat(set.getMetadata().getName() + "-0").matches("[A-Za-z0-9._-]+");
+        // the governing Service of the StatefulSet is headless and selects its pods
+        Service pods = read("headless-service.yaml", Service.class);
+        assertThat(set.getSpec().getServiceName()).isEqualTo(pods.getMetadata().getName());
+        assertThat(pods.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(set.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(pods.getSpec().getSelector());
+    }
+
+    @Test
+    void the_shared_inbox_patch_puts_inbox_outbox_and_error_folders_on_the_shared_volume() throws Exception {
+        PersistentVolumeClaim claim = read("templates/shared-inbox.yaml", PersistentVolumeClaim.class);
+        assertThat(claim.getSpec().getAccessModes()).as("every pod mounts it").containsExactly("ReadWriteMany");
+        StatefulSet patched;
+        if (onPath("kubectl")) {
+            // kubectl merges the patch as the cluster will (containers, env, mounts and volumes by name), offline
+            Process patch = new ProcessBuilder("kubectl", "patch", "--local", "-f", K8S.resolve("statefulset.yaml").toString(),
+                    "--type", "strategic", "--patch-file", K8S.resolve(PATCH).toString(), "-o", "yaml").start();
+            String out = new String(patch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(patch.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(patch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(patch.exitValue()).as(err).isZero();
+            patched = STRICT.readValue(out, StatefulSet.class);
+        } else {
+            patched = read(PATCH, StatefulSet.class); // the patch alone: its own volume and mount
+        }
+        PodSpec pod = patched.getSpec().getTemplate().getSpec();
+        String container = bundle().getName();
+        Container bundle = pod.getContainers().stream().filter(c -> c.getName().equals(container))
+                .findFirst().orElseThrow(() -> new AssertionError("the patch names another container"));
+        Volume shared = pod.getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume of the claim"));
+        assertThat(shared.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim.getMetadata().getName());
+        String mountPath = bundle.getVolumeMounts().stream().filter(m -> m.getName().equals(shared.getName()))
+                .map(VolumeMount::getMountPath).findFirst().orElseThrow(() -> new AssertionError("not mounted"));
+        Map<String, String> env = bundle.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        Properties declared = applicationProperties();
+        assertThat(List.of("APP_INBOX", "APP_OUTBOX", "APP_ERROR_DIR")).allSatisfy(folder -> {
+            assertThat(env).as(folder).containsKey(folder);
+            assertThat(env.get(folder)).as(folder).startsWith(mountPath + "/");
+            // APP_ERROR_DIR <- app.error-dir: each a declared folder key
+            assertThat(declared).containsKey("app." + folder.substring(4).toLowerCase(Locale.ROOT)
+                    .replace('_', '-'));
+        });
+        if (onPath("kubectl")) {
+            assertThat(bundle.getEnv()).as("the pod name stays").anyMatch(e -> e.getName().equals("APP_INSTANCE_NAME"));
+            assertThat(bundle.getVolumeMounts()).as("the pod's other mounts stay").hasSize(bundle().getVolumeMounts().size() + 1);
+        }
     }
 
     @Test
@@ -107,7 +179,7 @@ class DeployManifestsTest {
 
     @Test
     void the_grace_period_outlasts_the_pause_before_sigterm_and_the_bundles_shutdown() throws Exception {
-        PodSpec pod = read("deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec();
+        PodSpec pod = statefulSet().getSpec().getTemplate().getSpec();
         long preStopMs = bundle().getLifecycle().getPreStop().getSleep().getSeconds() * 1000;
         long shutdownMs = Long.parseLong(settings().getOrDefault("APP_SHUTDOWN_GRACE_MS",
                 applicationProperties().getProperty("app.shutdown.grace-ms")));
@@ -116,12 +188,13 @@ class DeployManifestsTest {
     }
 
     @Test
-    void the_disruption_budget_and_the_service_select_the_deployments_pods() throws Exception {
-        Deployment deployment = read("deployment.yaml", Deployment.class);
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+    void the_disruption_budget_and_the_service_select_the_statefulsets_pods() throws Exception {
+        StatefulSet set = statefulSet();
+        Map<String, String> podLabels = set.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(podLabels).containsAllEntriesOf(set.getSpec().getSelector().getMatchLabels());
         PodDisruptionBudget pdb = read("pdb.yaml", PodDisruptionBudget.class);
         int minAvailable = pdb.getSpec().getMinAvailable().getIntVal();
-        assertThat(minAvailable).isBetween(1, deployment.getSpec().getReplicas() - 1);
+        assertThat(minAvailable).isBetween(1, set.getSpec().getReplicas() - 1);
         assertThat(podLabels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
         assertThat(podLabels).containsAllEntriesOf(read("service.yaml", Service.class).getSpec().getSelector());
     }
@@ -147,7 +220,7 @@ class DeployManifestsTest {
     }
 
     @Test
-    void configmaps_carry_every_route_and_config_file_the_deployment_mounts() throws Exception {
+    void configmaps_carry_every_route_and_config_file_the_statefulset_mounts() throws Exception {
         assumeTrue(onPath("kubectl"), "kubectl is not installed: deploy/k8s/configmaps.sh cannot run");
         Process script = new ProcessBuilder("bash", "deploy/k8s/configmaps.sh").redirectErrorStream(false).start();
         String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -164,8 +237,8 @@ class DeployManifestsTest {
         assertThat(keys(maps, "enkash-card-routes-routes")).isEqualTo(fileNames("routes", "*.camel.yaml"));
         assertThat(keys(maps, "enkash-card-routes-config")).isEqualTo(fileNames("config", "application*.properties"));
         assertThat(keys(maps, "enkash-card-routes-mappings")).isEqualTo(fileNames("config/mappings", "*"));
-        // every ConfigMap the pods mount is one the script makes, with the keys the Deployment names
-        PodSpec pod = read("deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec();
+        // every ConfigMap the pods mount is one the script makes, with the keys the StatefulSet names
+        PodSpec pod = statefulSet().getSpec().getTemplate().getSpec();
         for (Volume volume : pod.getVolumes()) {
             if (volume.getConfigMap() != null) {
                 assertThat(maps).containsKey(volume.getConfigMap().getName());
@@ -195,14 +268,18 @@ class DeployManifestsTest {
         return STRICT.readValue(K8S.resolve(file).toFile(), type);
     }
 
+    private static StatefulSet statefulSet() throws IOException {
+        return read("statefulset.yaml", StatefulSet.class);
+    }
+
     private static Container bundle() throws IOException {
-        return read("deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return statefulSet().getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
     private static Volume volumeAt(String mountPath) throws IOException {
         String name = bundle().getVolumeMounts().stream().filter(m -> m.getMountPath().equals(mountPath))
                 .map(VolumeMount::getName).findFirst().orElseThrow(() -> new AssertionError("nothing at " + mountPath));
-        return read("deployment.yaml", Deployment.class).getSpec().getTemplate().getSpec().getVolumes().stream()
+        return statefulSet().getSpec().getTemplate().getSpec().getVolumes().stream()
                 .filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
     }
 
