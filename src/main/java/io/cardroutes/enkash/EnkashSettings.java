@@ -17,7 +17,8 @@ public record EnkashSettings(
         String encryptionSecretKey,
         Duration tokenRefreshMargin,
         int maxRejectedLogins,
-        Duration retryAfterCap) {
+        Duration retryAfterCap,
+        Duration longestLogin) {
 
     /** EnKash locks the partner account at this many failed logins in a row. */
     public static final int ENKASH_LOCKS_AT = 3;
@@ -44,7 +45,10 @@ public record EnkashSettings(
                 s.text("enkash.encryption.secret-key", clientSecret),
                 Duration.ofSeconds(s.longValue("enkash.token.refresh-margin-s")),
                 maxRejectedLogins,
-                Duration.ofMillis(s.longValue("enkash.retry.retry-after-cap-ms")));
+                Duration.ofMillis(s.longValue("enkash.retry.retry-after-cap-ms")),
+                // a login under way has answered or timed out by then (connect + read timeout), with a margin
+                Duration.ofMillis(s.longValue("enkash.http.connect-timeout-ms")
+                        + s.longValue("enkash.http.read-timeout-ms") + 10_000));
     }
 
     /** Never prints secrets: records' default toString would. */

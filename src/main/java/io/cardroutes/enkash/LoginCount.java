@@ -1,5 +1,7 @@
 package io.cardroutes.enkash;
 
+import java.time.Duration;
+
 import io.cardroutes.persistence.LoginGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -18,21 +20,25 @@ final class LoginCount {
 
     private final LoginGuard guard;
     private final int max;
+    private final Duration longestLogin;
     private final MeterRegistry meters;
     private volatile boolean refusalLogged;
 
-    LoginCount(LoginGuard guard, int max, MeterRegistry meters) {
+    LoginCount(LoginGuard guard, int max, Duration longestLogin, MeterRegistry meters) {
         this.guard = guard;
         this.max = max;
+        this.longestLogin = longestLogin;
         this.meters = meters;
     }
 
     /** Counts a login about to be made; throws (the login must not be made) once the limit is counted. */
     void reserve() {
         if (!guard.reserve(max)) {
-            if (guard.lastFailure() == null) {
+            if (guard.lastFailure() == null && guard.sinceUpdateMs() < longestLogin.toMillis()) {
                 // every login counted since the last usable token is still under way (other instances logging in
-                // at the same moment): none failed, so this is no lock-out; the request tries again after its back-off
+                // at the same moment): none failed, so this is no lock-out; the request tries again after its back-off.
+                // A count that stayed so longer than any login takes is logins that never settled (processes killed
+                // mid-login): whether EnKash counted them is unknown, so that is the lock-out an operator clears.
                 countLogin("busy");
                 throw new EnkashRetryableException("other EnKash logins are under way (" + guard.failures()
                         + " counted, none failed): trying again shortly");

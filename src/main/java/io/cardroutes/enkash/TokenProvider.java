@@ -56,7 +56,7 @@ public class TokenProvider {
             MeterRegistry meters) {
         this.settings = settings;
         this.clock = clock;
-        this.count = new LoginCount(guard, settings.maxRejectedLogins(), meters);
+        this.count = new LoginCount(guard, settings.maxRejectedLogins(), settings.longestLogin(), meters);
         this.logins = new TokenLogin(settings, template, clock, count);
     }
 

@@ -61,6 +61,31 @@ public final class LoginGuard {
         });
     }
 
+    /** Milliseconds since the count last changed, on the database's clock (every instance sees the same). */
+    public long sinceUpdateMs() {
+        return inTransaction(database.emf(), em -> {
+            Object[] row = (Object[]) em.createNativeQuery("select updated_at, current_timestamp from enkash_login_guard "
+                    + "where guard_id = :id").setParameter("id", ROW).getSingleResult();
+            return java.time.Duration.between(instant(row[0]), instant(row[1])).toMillis();
+        });
+    }
+
+    private static java.time.Instant instant(Object value) {
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (value instanceof java.time.Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.ZonedDateTime zdt) {
+            return zdt.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+    }
+
     /** Why the last counted login failed, or null after a success or a clear. */
     public String lastFailure() {
         return inTransaction(database.emf(), em -> {

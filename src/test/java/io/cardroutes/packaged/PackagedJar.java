@@ -73,7 +73,7 @@ public final class PackagedJar implements AutoCloseable {
         pb.environment().putAll(env);
         long started = System.nanoTime();
         process = pb.start();
-        return awaitHealthy(process, httpPort, started, Duration.ofSeconds(120), "the bundle", log);
+        return awaitHealthy(process, httpPort, started, Duration.ofSeconds(240), "the bundle", log);
     }
 
     /**

@@ -50,6 +50,7 @@ class PostgresDatabaseTest {
                 assertThat(results).extracting(n -> n.get("status").asText()).containsExactly("CREATED", "REJECTED");
                 theJpaReadsRun(bundle);
             }
+            loginGuardAgeIsRead(URL + "?currentSchema=" + schema);
             try (Statement st = admin.createStatement();
                  ResultSet rs = st.executeQuery("select request_id, status, enkash_card_id from " + schema
                          + ".card_request order by request_id")) {
@@ -64,6 +65,21 @@ class PostgresDatabaseTest {
                     st.execute("drop schema " + schema + " cascade");
                 }
             }
+        }
+    }
+
+    /** The login guard's age of its count, on the database's clock (the bundle logged in a moment ago). */
+    private static void loginGuardAgeIsRead(String url) {
+        com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource();
+        dataSource.setJdbcUrl(url);
+        dataSource.setUsername("postgres");
+        Database database = new Database(dataSource);
+        database.start();
+        database.awaitReady();
+        try {
+            assertThat(new LoginGuard(database).sinceUpdateMs()).isBetween(0L, 600_000L);
+        } finally {
+            database.stop();
         }
     }
 
