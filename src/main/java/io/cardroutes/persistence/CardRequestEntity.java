@@ -13,7 +13,7 @@ import jakarta.persistence.Table;
 @Table(name = "card_request")
 // the recovery sweep's read (routes/recovery.camel.yaml): rows in flight that another process holds, or none
 @NamedQuery(name = CardRequestEntity.IN_FLIGHT_OF_OTHERS, query = "select r from CardRequestEntity r "
-        + "where r.status in :inFlight and (r.owner is null or r.owner <> :me)")
+        + "where r.status in ('SENDING', 'VERIFYING') and (r.owner is null or r.owner <> :me)") // CardStatus.IN_FLIGHT
 // a batch retry's read (routes/replay.camel.yaml): the FAILED requests of the batches named, in requestId order
 @NamedQuery(name = CardRequestEntity.FAILED_OF_BATCHES, query = "select r.requestId from CardRequestEntity r "
         + "where r.status = 'FAILED' and r.requestId in (select i.requestId from BatchItemEntity i "

@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cardroutes.pipeline.CardExchange;
 import io.cardroutes.pipeline.CardOutcome;
-import io.cardroutes.pipeline.CardStatus;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jpa.JpaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -198,7 +197,7 @@ class LedgerLeasesTest {
                 .to("jpa:" + CardRequestEntity.class.getName() + "?namedQuery=" + CardRequestEntity.IN_FLIGHT_OF_OTHERS
                         + "&flushOnSend=false")
                 .withHeader(JpaConstants.JPA_PARAMETERS_HEADER,
-                        Map.of("inFlight", CardStatus.IN_FLIGHT, "me", ledger.leases().instance()))
+                        Map.of("me", ledger.leases().instance()))
                 .request(List.class);
         return ledger.leases().orphans(inFlightOfOthers);
     }
