@@ -35,7 +35,8 @@ public final class Application {
         main.setPropertyPlaceholderLocations(ConfigLocations.placeholderLocations());
         // found by Camel Main when it sets up camel.metrics.*: Camel's metrics, served on the management port
         main.bind(ManagementMetrics.NAME, new ManagementMetrics());
-        // first: a management port it must refuse starts nothing else
+        main.configure().addConfiguration(new StartupCosts());
+        // first (of what starts anything): a management port it must refuse starts nothing else
         main.configure().addConfiguration(new ManagementPort());
         main.configure().addConfiguration(new BundleConfiguration());
         main.configure().addConfiguration(new ChannelsConfiguration());

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The Hawtio 4 console (the {@code hawtio-default} war, with Jolokia inside) in an embedded Jetty that
  * listens on 127.0.0.1 at a port of the system's choosing and answers only requests that carry this
  * start's random key: those of {@link HawtioProxy}, which serves it at {@value #PATH} on the management
- * port behind that port's login. Jetty starts on a thread of its own (about 2 s of CPU), so the
- * pipeline's readiness never waits for it; until then the proxy answers 503.
+ * port behind that port's login. Jetty starts on a thread of its own (about 2 s of CPU) once Camel has
+ * started, so the pipeline's readiness never waits for it; until then the proxy answers 503.
  */
 final class HawtioConsole extends ServiceSupport {
 

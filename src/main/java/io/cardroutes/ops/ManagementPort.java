@@ -16,6 +16,8 @@ import org.apache.camel.component.platform.http.plugin.DefaultJolokiaPlatformHtt
 import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,12 +103,33 @@ public class ManagementPort implements CamelConfiguration {
                     started.getRegistry().lookupByNameAndType(ManagementMetrics.NAME, ManagementMetrics.class).serveOn(server);
                 }
                 if (console != null) {
-                    // behind the login the server's router checks first; Jetty starts in the background
+                    // behind the login the server's router checks first; until Jetty runs, the proxy answers 503
                     server.getRouter().route(HawtioConsole.PATH + "/*").handler(new HawtioProxy(server.getRouter().vertx(), console));
-                    started.addService(console, true, true);
                 }
             }
         });
+        if (console != null) {
+            // Jetty (about 2 s of CPU) starts in the background once Camel has started, that is once the
+            // database is set up too: started with the routes, on two cores it slowed down what readiness waits for
+            context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+                {
+                    setIgnoreExchangeEvents(true); // consulted for none of the requests' events
+                    setIgnoreRouteEvents(true);
+                    setIgnoreServiceEvents(true);
+                    setIgnoreStepEvents(true);
+                }
+
+                @Override
+                public boolean isEnabled(CamelEvent event) {
+                    return event instanceof CamelEvent.CamelContextStartedEvent;
+                }
+
+                @Override
+                public void notify(CamelEvent event) throws Exception {
+                    ((CamelEvent.CamelContextEvent) event).getContext().addService(console, true, true);
+                }
+            });
+        }
         String access = (operations ? "reads, route control and the bundle's operations" : "read-only") + ", "
                 + (user.isEmpty() ? "no login" : "login required");
         if (jolokia) {

@@ -179,6 +179,17 @@ public final class Bench {
             again.start();
             record("bundle", "bin/enkash-card-routes, with its AppCDS archive", again.startup());
         }
+        // with JAVA_HOME at a JDK 25 or later the launcher records and uses the JDK's AOT cache instead
+        java.nio.file.Path jdk = io.cardroutes.packaged.PackagedJar.newerJdk();
+        if (jdk != null) {
+            for (String how : new String[] {"first start", "with its AOT cache"}) {
+                try (Target t = new Target(Target.Kind.BUNDLE, work.resolve("startup-launcher-aot")).launcher()
+                        .env("JAVA_HOME", jdk.toString())) {
+                    t.start();
+                    record("bundle", "bin/enkash-card-routes on " + jdk.getFileName() + ", " + how, t.startup());
+                }
+            }
+        }
     }
 
     private void record(String target, String how, Duration took) {

@@ -83,6 +83,8 @@ final class Target implements AutoCloseable {
     /** The bundle through {@code bin/enkash-card-routes} (AppCDS archive) instead of plain {@code java -jar}. */
     Target launcher() {
         launcher = true;
+        // the archive in this run's folder: a first start records one even when an earlier run left one
+        env.put("APP_CDS_DIR", home.resolve("cds").toAbsolutePath().toString());
         return this;
     }
 

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.cardroutes.support.PrivatePlace;
 
@@ -151,4 +154,28 @@ public final class PackagedJar implements AutoCloseable {
         stop();
     }
 
+    /** A JDK 25 or later: -Djdk25.home, else the first under /usr/lib/jvm whose release file says so; null if none. */
+    public static Path newerJdk() throws Exception {
+        String given = System.getProperty("jdk25.home");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && feature(h) >= 25).sorted().findFirst()
+                    .orElse(null);
+        }
+    }
+
+    private static int feature(Path javaHome) {
+        try {
+            Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(javaHome.resolve("release")));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
 }

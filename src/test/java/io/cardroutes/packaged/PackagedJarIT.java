@@ -10,6 +10,7 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,20 +46,35 @@ class PackagedJarIT {
 
     @Test
     void the_launcher_records_a_class_data_archive_on_its_first_stop_and_starts_from_it_next_time() throws Exception {
+        launcherArchive(Path.of(System.getProperty("java.home")), Runtime.version().feature());
+    }
+
+    /** JAVA_HOME at a JDK 25 or later (one under /usr/lib/jvm, or -Djdk25.home): its AOT cache instead of AppCDS. */
+    @Test
+    void on_a_jdk_25_the_launcher_records_and_uses_an_aot_cache() throws Exception {
+        Path jdk = PackagedJar.newerJdk();
+        Assumptions.assumeTrue(jdk != null, "no JDK 25 or later here (-Djdk25.home)");
+        launcherArchive(jdk, 25);
+    }
+
+    private void launcherArchive(Path javaHome, int feature) throws Exception {
+        boolean aot = feature >= 25;
         Path cds = home.resolve("cds");
-        Path archive = cds.resolve("enkash-card-routes.jsa");
-        try (PackagedJar first = new PackagedJar(home).env("APP_CDS_DIR", cds.toString())) {
+        Path archive = cds.resolve(aot ? "enkash-card-routes.aot" : "enkash-card-routes.jsa");
+        try (PackagedJar first = new PackagedJar(home).env("APP_CDS_DIR", cds.toString())
+                .env("JAVA_HOME", javaHome.toString())) {
             first.startWithLauncher();
-            assertThat(commandLine(first.pid())).contains("-XX:ArchiveClassesAtExit=" + archive);
+            assertThat(commandLine(first.pid())).contains((aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive);
             assertThat(first.stop()).isIn(0, 143); // SIGTERM: Camel stops, then the JVM writes the archive
         }
         assertThat(archive).isRegularFile();
         assertThat(Files.size(archive)).isGreaterThan(10_000_000L);
 
-        try (PackagedJar again = new PackagedJar(home).env("APP_CDS_DIR", cds.toString())) {
+        try (PackagedJar again = new PackagedJar(home).env("APP_CDS_DIR", cds.toString())
+                .env("JAVA_HOME", javaHome.toString())) {
             Duration ready = again.startWithLauncher();
-            System.out.println("bundle healthy after " + ready.toMillis() + " ms with its class-data archive");
-            assertThat(commandLine(again.pid())).contains("-XX:SharedArchiveFile=" + archive);
+            System.out.println("bundle healthy after " + ready.toMillis() + " ms with its class-data archive (" + archive + ")");
+            assertThat(commandLine(again.pid())).contains((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
             Path part = home.resolve("meal-card.json.part");
             Files.copy(Path.of("examples", "meal-card.json"), part);
             Files.move(part, again.inbox.resolve("meal-card.json"), StandardCopyOption.ATOMIC_MOVE);
