@@ -28,12 +28,8 @@ class LoginCountTest {
 
     @Test
     void logins_that_never_settled_are_the_lock_out_once_longer_than_any_login_takes() throws Exception {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:h2:file:" + dir.resolve("db/cards") + ";WRITE_DELAY=0");
-        dataSource.setUsername("sa");
-        Database database = new Database(dataSource);
-        database.start();
-        database.awaitReady();
+        HikariDataSource dataSource = dataSource();
+        Database database = started(dataSource);
         try {
             LoginGuard guard = new LoginGuard(database);
             // two processes reserved their logins and were killed before they settled them
@@ -57,12 +53,7 @@ class LoginCountTest {
 
     @Test
     void a_full_count_of_logins_under_way_is_retried_and_a_full_count_with_a_failure_is_the_lock_out() {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:h2:file:" + dir.resolve("db/cards") + ";WRITE_DELAY=0");
-        dataSource.setUsername("sa");
-        Database database = new Database(dataSource);
-        database.start();
-        database.awaitReady();
+        Database database = started(dataSource());
         try {
             LoginGuard guard = new LoginGuard(database);
             LoginCount instanceA = new LoginCount(guard, 2, LONGEST_LOGIN, new SimpleMeterRegistry());
@@ -85,5 +76,20 @@ class LoginCountTest {
         } finally {
             database.stop();
         }
+    }
+
+    private HikariDataSource dataSource() {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl("jdbc:h2:file:" + dir.resolve("db/cards") + ";WRITE_DELAY=0");
+        dataSource.setUsername("sa");
+        return dataSource;
+    }
+
+    /** The bundle's database on {@code dataSource}, migrated and ready. */
+    private static Database started(HikariDataSource dataSource) {
+        Database database = new Database(dataSource);
+        database.start();
+        database.awaitReady();
+        return database;
     }
 }
