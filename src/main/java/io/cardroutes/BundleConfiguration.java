@@ -6,7 +6,6 @@ import javax.sql.DataSource;
 
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.cardroutes.enkash.AnswerClassifier;
@@ -14,6 +13,7 @@ import io.cardroutes.enkash.CardSearch;
 import io.cardroutes.enkash.CreatedDates;
 import io.cardroutes.enkash.FailureClassifier;
 import io.cardroutes.enkash.Reconciler;
+import io.cardroutes.ops.CallMeters;
 import io.cardroutes.ops.CardOperations;
 import io.cardroutes.ops.ManagementMetrics;
 import io.cardroutes.enkash.EnkashCodec;
@@ -106,6 +106,9 @@ public class BundleConfiguration implements CamelConfiguration {
         TokenProvider tokens = new TokenProvider(enkash, context.createProducerTemplate(), clock,
                 new LoginGuard(database), meters);
         registry.bind("tokenProvider", tokens);
+        EnkashWatch watch = new EnkashWatch(tokens::isLoginLocked, clock);
+        registry.bind("enkashWatch", watch);
+        registry.bind("callMeters", new CallMeters(meters, context::getName, watch));
         EnkashLimits.bind(registry, settings, new RateGate(database), clock, meters);
 
         registry.bind("failureClassifier", new FailureClassifier());
@@ -187,17 +190,13 @@ public class BundleConfiguration implements CamelConfiguration {
         });
     }
 
-    /** The mail server, the batch summary and alert digest mails, and the watch on EnKash that raises alerts. */
+    /** The mail server and the batch summary and alert digest mails (the watch on EnKash is bound with the token). */
     private static void mail(CamelContext context, Settings settings, Database database, BatchLedger batches,
             TokenProvider tokens, Clock clock) {
         MailSetup.configure(context, settings);
         Registry registry = context.getRegistry();
         registry.bind("batchSummaryMail", new BatchSummaryMail(database, batches, settings.integer("app.mail.batch.max-rows")));
         registry.bind("alertDigest", new AlertDigest(settings.integer("app.mail.alert.max-listed")));
-        EnkashWatch watch = new EnkashWatch(List.of(settings.text("enkash.base-url"), settings.text("enkash.token-url")),
-                tokens::isLoginLocked, clock);
-        registry.bind("enkashWatch", watch);
-        context.getManagementStrategy().addEventNotifier(watch);
     }
 
     /** File endpoints resolve relative folders against different roots; make them all absolute once. */

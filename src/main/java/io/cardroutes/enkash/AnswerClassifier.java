@@ -30,12 +30,6 @@ public class AnswerClassifier {
         this.retryAfterCap = retryAfterCap;
     }
 
-    /** The answer's class for the call timer's tag: 2xx, 4xx, 5xx, or none when no answer came. */
-    public String answerClass(Exchange exchange) {
-        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        return status == null ? "none" : (status / 100) + "xx";
-    }
-
     /**
      * Returns the created card, or throws the exception that tells the error handling what to do.
      * The status is read first and the body decoded after: an answer that cannot be decrypted or

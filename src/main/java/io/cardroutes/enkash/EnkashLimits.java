@@ -59,13 +59,17 @@ public final class EnkashLimits {
     }
 
     /**
-     * How long the call waits before it asks again (0: it goes now). Called in a loop until it answers 0;
-     * the first round of a loop starts the call's wait. A call holding a slot goes when the slot is due,
+     * Sets {@value CardExchange#CALL_WAIT_MS}, how long the call waits before it asks again (0: it goes
+     * now). Called in a loop until that is 0; the first round of a loop starts the call's wait. A call holding a slot goes when the slot is due,
      * unless a pause began meanwhile or it woke up too late (more than half the spacing): then it takes a new slot.
      *
      * @throws EnkashHeldBackException once the call has waited longer than enkash.rate.max-wait-ms
      */
-    public long turn(Exchange exchange) {
+    public void turn(Exchange exchange) {
+        exchange.setProperty(CardExchange.CALL_WAIT_MS, nextWait(exchange));
+    }
+
+    private long nextWait(Exchange exchange) {
         long now = clock.millis();
         if (exchange.getProperty(Exchange.LOOP_INDEX, 0, Integer.class) == 0
                 || exchange.getProperty(CardExchange.CALL_WAITING_SINCE) == null) {

@@ -1,65 +1,48 @@
 package io.cardroutes.mail;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
-import org.apache.camel.support.EventNotifierSupport;
-
 /**
- * Watches every call the bundle makes to EnKash (token, Create, search: each an HTTP endpoint on
- * EnKash's hosts) and remembers since when none got an answer; and says once per occurrence when an
+ * Watches every call the bundle makes to EnKash (token, Create, search: each told by
+ * {@link io.cardroutes.ops.CallMeters} from routes/enkash-call.camel.yaml) and remembers since when none got an answer; and says once per occurrence when an
  * alert is due: EnKash unreachable for a while, reachable again, the login locked.
  *
  * <p>"No answer" is a call that failed without an HTTP answer (connection refused, timeout, reset)
  * or got 502, 503 or 504 (a gateway in front of EnKash answering for it). Any other answer, even a
  * refusal, means EnKash is reachable.
  */
-public class EnkashWatch extends EventNotifierSupport {
+public class EnkashWatch {
 
-    private final List<String> hosts;
     private final BooleanSupplier loginLocked;
     private final Clock clock;
 
-    private Instant failingSince;
+    private volatile Instant failingSince;
     private boolean unreachableAlerted;
     private boolean lockAlerted;
 
-    public EnkashWatch(List<String> enkashUrls, BooleanSupplier loginLocked, Clock clock) {
-        this.hosts = enkashUrls.stream().map(u -> URI.create(u).getRawAuthority()).distinct().toList();
+    public EnkashWatch(BooleanSupplier loginLocked, Clock clock) {
         this.loginLocked = loginLocked;
         this.clock = clock;
     }
 
-    /** The sending event too: Camel emits the sent event only to a notifier that took the sending one. */
-    @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof ExchangeSendingEvent sending && isEnkash(sending.getEndpoint().getEndpointUri())
-                || event instanceof ExchangeSentEvent sent && isEnkash(sent.getEndpoint().getEndpointUri());
+    /** One EnKash call ended: answered (any HTTP answer but 502, 503, 504) or not. */
+    public void called(boolean answered) {
+        if (answered ? failingSince == null : failingSince != null) {
+            return; // nothing changes: most calls, without taking the lock
+        }
+        synchronized (this) {
+            setFailing(answered);
+        }
     }
 
-    @Override
-    public void notify(CamelEvent event) {
-        if (!(event instanceof ExchangeSentEvent sent)) {
-            return;
-        }
-        Exchange exchange = sent.getExchange();
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        boolean answered = exchange.getException() == null && status != 0 && status != 502 && status != 503
-                && status != 504;
-        synchronized (this) {
-            if (answered) {
-                failingSince = null;
-            } else if (failingSince == null) {
-                failingSince = clock.instant();
-            }
+    private void setFailing(boolean answered) {
+        if (answered) {
+            failingSince = null;
+        } else if (failingSince == null) {
+            failingSince = clock.instant();
         }
     }
 
@@ -94,15 +77,5 @@ public class EnkashWatch extends EventNotifierSupport {
         boolean due = locked && !lockAlerted;
         lockAlerted = locked;
         return due;
-    }
-
-    private boolean isEnkash(String endpointUri) {
-        for (String host : hosts) {
-            if (endpointUri.contains("://" + host + "/") || endpointUri.endsWith("://" + host)
-                    || endpointUri.contains("://" + host + "?")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

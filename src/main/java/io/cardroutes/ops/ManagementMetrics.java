@@ -24,7 +24,7 @@ public class ManagementMetrics extends MicrometerPrometheus {
 
     /** Name of this service in Camel's registry. */
     public static final String NAME = "managementMetrics";
-    /** The timer of EnKash calls ({@code micrometer:timer:} in routes/enkash-call.camel.yaml). */
+    /** The timer of EnKash calls ({@link CallMeters}). */
     static final String ENKASH_CALL_TIMER = "cardroutes.enkash.call";
 
     @Override

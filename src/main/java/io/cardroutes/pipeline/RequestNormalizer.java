@@ -130,13 +130,17 @@ public class RequestNormalizer {
         }
     }
 
-    /** The Create body EnKash receives: the canonical request less our requestId. */
-    public String payload(Exchange exchange) throws JsonProcessingException {
+    /**
+     * Keeps the Create body EnKash receives, the canonical request less our requestId, as the
+     * {@value CardExchange#PAYLOAD} property (a bean step: a {@code setProperty} with a method copies
+     * the exchange for every call).
+     */
+    public void payload(Exchange exchange) throws JsonProcessingException {
         @SuppressWarnings("unchecked")
         Map<String, Object> request = exchange.getProperty(CardExchange.REQUEST, Map.class);
         Map<String, Object> payload = new LinkedHashMap<>(request);
         payload.remove(REQUEST_ID);
-        return JSON.writeValueAsString(payload);
+        exchange.setProperty(CardExchange.PAYLOAD, JSON.writeValueAsString(payload));
     }
 
     Map<String, Object> canonical(Map<?, ?> raw) {
