@@ -62,8 +62,12 @@ public final class CardExchange {
     public static final String CALL_ANSWER = "cardCallAnswer";
     /** When the pipeline took the request (epoch ms): a file's records share their file's exchange clock. */
     public static final String STARTED_AT = "cardStartedAt";
-    /** The outcome's status, for the outcome's counter tag (set by Outcomes.noted). */
+    /** The outcome's status, for the outcome's counter tag and the REST answer (set by Outcomes.noted). */
     public static final String OUTCOME_STATUS = "cardOutcomeStatus";
+    /** Whether the outcome is a replay of an earlier one (set by Outcomes.noted, for the REST answer). */
+    public static final String OUTCOME_REPLAY = "cardOutcomeReplay";
+    /** Whether the outcome's request is still being handled (set by Outcomes.noted, for the REST answer's 409). */
+    public static final String OUTCOME_IN_FLIGHT = "cardOutcomeInFlight";
     /** Whether the outcome goes into the next alert mail: FAILED or NEEDS_REVIEW, not a replay. */
     public static final String OUTCOME_ALERT = "cardOutcomeAlert";
     /** Milliseconds from the pipeline taking the request to its outcome, for the outcome's log line. */

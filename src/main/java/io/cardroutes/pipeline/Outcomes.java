@@ -82,13 +82,16 @@ public class Outcomes {
     }
 
     /**
-     * What the outcome route needs to know of the outcome, as plain properties (status, whether it is alerted,
-     * milliseconds since the pipeline took the request), so that the route reads no method of it per request.
+     * What the outcome route and the REST answer need to know of the outcome, as plain properties (status,
+     * replay, in flight, whether it is alerted, milliseconds since the pipeline took the request), so that the
+     * routes read no method of it per request (each such read copies the exchange).
      */
     public void noted(Exchange exchange) {
         CardOutcome outcome = exchange.getProperty(CardExchange.OUTCOME, CardOutcome.class);
         String status = outcome == null ? null : outcome.status();
         exchange.setProperty(CardExchange.OUTCOME_STATUS, status);
+        exchange.setProperty(CardExchange.OUTCOME_REPLAY, outcome != null && outcome.replay());
+        exchange.setProperty(CardExchange.OUTCOME_IN_FLIGHT, outcome != null && outcome.inFlight());
         exchange.setProperty(CardExchange.OUTCOME_ALERT, outcome != null && !outcome.replay()
                 && (CardStatus.FAILED.name().equals(status) || CardStatus.NEEDS_REVIEW.name().equals(status)));
         Long startedAt = exchange.getProperty(CardExchange.STARTED_AT, Long.class);
