@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.concurrent.TimeUnit;
 
 import io.cardroutes.enkash.AnswerClassifier;
+import io.cardroutes.enkash.CallHeaders;
 import io.cardroutes.enkash.CardSearch;
 import io.cardroutes.enkash.CreatedDates;
 import io.cardroutes.enkash.FailureClassifier;
@@ -112,6 +113,7 @@ public class BundleConfiguration implements CamelConfiguration {
         EnkashLimits.bind(registry, settings, new RateGate(database), clock, meters);
 
         registry.bind("failureClassifier", new FailureClassifier());
+        registry.bind("callHeaders", new CallHeaders());
         MailFailures mail = new MailFailures();
         registry.bind("mailFailures", mail);
         registry.bind("answerClassifier", new AnswerClassifier(codec, clock, enkash.retryAfterCap()));
