@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.JsonProblems;
 import io.cardroutes.pipeline.InvalidRequestException;
 import jakarta.jms.BytesMessage;
@@ -24,6 +25,8 @@ import org.apache.camel.support.DefaultMessage;
  * message went to the DLQ.
  */
 public class JmsRequests {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Exchange property: the request's JMSReplyTo destination, when it had one. */
     public static final String REPLY_TO = "jmsReplyTo";
@@ -114,6 +117,11 @@ public class JmsRequests {
                 : jms instanceof StreamMessage ? "a StreamMessage" : null;
         return type == null ? "the message has no body"
                 : "a card request must be a TextMessage or BytesMessage holding JSON, not " + type;
+    }
+
+    /** The outcome (or an array's outcomes) as the JSON text of the reply. */
+    public String replyJson(Object outcome) throws JsonProcessingException {
+        return JSON.writeValueAsString(outcome);
     }
 
     /** The DLQ message's {@value #DLQ_REASON}: what is wrong, with line and column for broken JSON. */
