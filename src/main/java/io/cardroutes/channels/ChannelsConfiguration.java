@@ -61,6 +61,19 @@ public class ChannelsConfiguration implements CamelConfiguration {
         registry.bind("vertx", vertx);
         // platform-http closes only a Vert.x it made itself: this one closes once every server on it has stopped
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            {
+                // without these, Camel raised every exchange's events (created, sending, sent, ...) for this notifier
+                setIgnoreExchangeEvents(true);
+                setIgnoreRouteEvents(true);
+                setIgnoreServiceEvents(true);
+                setIgnoreStepEvents(true);
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppedEvent;
+            }
+
             @Override
             public void notify(CamelEvent event) throws Exception {
                 if (event instanceof CamelEvent.CamelContextStoppedEvent) {
