@@ -317,6 +317,12 @@ public final class Bench {
             Measure m = load.file(t, "M" + (kind == Target.Kind.BUNDLE ? "B" : "L"), memoryRequests, 0,
                     FILE_CONCURRENCY, timeout(memoryRequests, phaseEnd, 1));
             m.scenario = "memory";
+            if (t.alive()) {
+                // G1 lets garbage fill the heap up to its reserve before it collects, so the peak says little
+                // about what the bundle needs; the heap left after a full collection says that
+                long live = t.probe().liveHeapKb();
+                m.heapLiveAfterMb = live < 0 ? Double.NaN : live / 1024.0;
+            }
             m.note = "-Xmx256m" + (m.note.isEmpty() ? "" : ", " + m.note);
             phase.add(print(m));
             killed = !m.completed;
@@ -350,6 +356,10 @@ public final class Bench {
         System.out.printf("%-6s %-8s %3d ms: %6d req in %6.1f s = %7.1f req/s, CPU %.2f s/1k req, peak RSS %.0f MB, "
                         + "heap peak %.0f MB%s%n", m.scenario, m.target, m.latencyMs, m.requests, m.elapsedS,
                 m.requestsPerS, m.cpuSPer1000, m.peakRssMb, m.heapUsedPeakMb, m.completed ? "" : "  (INCOMPLETE)");
+        if (m.scenario.equals("memory")) {
+            System.out.printf("         old generation peak %.0f MB, heap in use after a full GC once done %.0f MB%n",
+                    m.heapOldPeakMb, m.heapLiveAfterMb);
+        }
         return m;
     }
 

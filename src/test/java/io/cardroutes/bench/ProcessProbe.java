@@ -24,6 +24,8 @@ final class ProcessProbe implements AutoCloseable {
     private final Thread reader;
     private volatile long heapUsedMaxKb;
     private volatile long heapCommittedMaxKb;
+    private volatile long oldUsedMaxKb;
+    private volatile long heapUsedKb;
     private volatile double gcSeconds;
     private volatile double gcSecondsAtMark;
     private volatile int fullGcs;
@@ -64,6 +66,8 @@ final class ProcessProbe implements AutoCloseable {
                 long committed = (long) (row.get("S0C") + row.get("S1C") + row.get("EC") + row.get("OC"));
                 heapUsedMaxKb = Math.max(heapUsedMaxKb, used);
                 heapCommittedMaxKb = Math.max(heapCommittedMaxKb, committed);
+                oldUsedMaxKb = Math.max(oldUsedMaxKb, row.get("OU").longValue());
+                heapUsedKb = used;
                 gcSeconds = row.get("GCT");
                 fullGcs = row.get("FGC").intValue();
             }
@@ -81,6 +85,7 @@ final class ProcessProbe implements AutoCloseable {
         }
         heapUsedMaxKb = 0;
         heapCommittedMaxKb = 0;
+        oldUsedMaxKb = 0;
         gcSecondsAtMark = gcSeconds;
         fullGcsAtMark = fullGcs;
     }
@@ -188,6 +193,31 @@ final class ProcessProbe implements AutoCloseable {
 
     long heapCommittedMaxKb() {
         return heapCommittedMaxKb;
+    }
+
+    /** The old generation's peak occupancy since the mark: the live set plus garbage not yet collected there. */
+    long oldUsedMaxKb() {
+        return oldUsedMaxKb;
+    }
+
+    /**
+     * The heap still in use after a full collection ({@code jcmd PID GC.run}): what the process holds, not
+     * what its collector has let accumulate; -1 when no full collection was seen within 10 s.
+     */
+    long liveHeapKb() throws IOException, InterruptedException {
+        int before = fullGcs;
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                "-J-Xmx32m", Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        jcmd.waitFor();
+        for (int i = 0; i < 40 && fullGcs == before; i++) {
+            Thread.sleep(250);
+        }
+        if (fullGcs == before) {
+            return -1;
+        }
+        Thread.sleep(300); // the first sample after it, before the program allocates much again
+        return heapUsedKb;
     }
 
     double gcSecondsSinceMark() {

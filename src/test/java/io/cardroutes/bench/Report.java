@@ -96,8 +96,10 @@ final class Report {
                 t.append(String.format(Locale.ROOT, "| `%s` to health UP < 3 s "
                         + "| %.1f s | %s |%n", s.get("how"), (Double) s.get("seconds"), met((Double) s.get("seconds") < 3))));
         find("bundle", "memory", 0).ifPresent(m -> t.append(String.format(Locale.ROOT,
-                "| %d-line CSV with -Xmx256m, heap peak < 200 MB | %s, %d CREATED, heap peak %.0f MB | %s |%n",
+                "| %d-line CSV with -Xmx256m, heap peak < 200 MB | %s, %d CREATED, heap peak %.0f MB (old generation"
+                        + " peak %.0f MB, %.0f MB in use after a full GC once done) | %s |%n",
                 m.requests, m.completed ? "completed" : "not finished (" + m.note + ")", m.ok, m.heapUsedPeakMb,
+                m.heapOldPeakMb, m.heapLiveAfterMb,
                 met(m.completed && m.ok == m.requests && m.heapUsedPeakMb < 200))));
         return t.toString();
     }
@@ -197,6 +199,8 @@ final class Report {
             r.put("peakRssMb", num(m.peakRssMb));
             r.put("heapUsedPeakMb", num(m.heapUsedPeakMb));
             r.put("heapCommittedPeakMb", num(m.heapCommittedPeakMb));
+            r.put("heapOldGenerationPeakMb", num(m.heapOldPeakMb));
+            r.put("heapLiveAfterFullGcMb", num(m.heapLiveAfterMb));
             r.put("gcSeconds", num(m.gcS));
             r.put("fullGcs", m.fullGcs);
             r.put("concurrencyBoundSeconds", m.latencyMs <= 0 || m.scenario.equals("rest") ? null

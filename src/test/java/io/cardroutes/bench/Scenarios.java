@@ -70,6 +70,9 @@ final class Scenarios {
         double peakRssMb;
         double heapUsedPeakMb;
         double heapCommittedPeakMb;
+        double heapOldPeakMb;
+        /** Heap in use after a full collection once the scenario ended (memory scenario only). */
+        double heapLiveAfterMb = Double.NaN;
         double gcS;
         int fullGcs;
         /** Size of the program's database folder when its phase ended. */
@@ -294,6 +297,7 @@ final class Scenarios {
         r.peakRssMb = t.alive() ? probe.peakRssKb() / 1024.0 : Double.NaN;
         r.heapUsedPeakMb = probe.heapUsedMaxKb() / 1024.0;
         r.heapCommittedPeakMb = probe.heapCommittedMaxKb() / 1024.0;
+        r.heapOldPeakMb = probe.oldUsedMaxKb() / 1024.0;
         r.gcS = probe.gcSecondsSinceMark();
         r.fullGcs = probe.fullGcsSinceMark();
         r.driverCpuS = driverCpu() - r.driverCpu0;

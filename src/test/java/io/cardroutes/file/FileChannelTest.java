@@ -167,6 +167,34 @@ class FileChannelTest {
     }
 
     @Test
+    void reads_a_csv_file_record_by_record_without_copying_it_into_memory() throws Exception {
+        // Camel's stream caching would copy the whole file onto the heap before the parser reads it
+        // (a file larger than the heap could not be read); the records route reads it from disk instead
+        var caching = bundle.context().getStreamCachingStrategy().getStatistics();
+        caching.setStatisticsEnabled(true);
+        caching.reset();
+        try {
+            StringBuilder csv = new StringBuilder("requestId,firstName,mobile\n");
+            for (int i = 0; i < 4000; i++) {
+                // an invalid mobile: each record is rejected before any call, so nothing else is cached meanwhile
+                csv.append("BIG-").append(i).append(",Padded").append("x".repeat(40)).append(",not-a-mobile\n");
+            }
+            bundle.drop("big.csv", csv.toString());
+
+            JsonNode results = bundle.awaitResults("big.csv");
+
+            assertThat(results).hasSize(4000);
+            assertThat(results.get(3999).get("requestId").asText()).isEqualTo("BIG-3999");
+            assertThat(results).allMatch(r -> r.get("status").asText().equals("REJECTED"));
+            assertThat(caching.getCacheMemorySize() + caching.getCacheSpoolSize())
+                    .as("bytes copied into stream caches while a %d-byte file was read", csv.length())
+                    .isLessThan(csv.length() / 10);
+        } finally {
+            caching.setStatisticsEnabled(false);
+        }
+    }
+
+    @Test
     void a_file_dropped_twice_creates_one_card_per_request_and_reports_the_replay() throws Exception {
         String file = """
                 [{"requestId":"DUP-1","firstName":"A","mobile":"9876500021"},
