@@ -42,6 +42,7 @@ final class HawtioConsole extends ServiceSupport {
     private final String key;
     private volatile Server server;
     private volatile int port;
+    private volatile Runnable before = () -> { };
 
     HawtioConsole(Path war, String policy) {
         this.war = war;
@@ -58,6 +59,11 @@ final class HawtioConsole extends ServiceSupport {
 
     String key() {
         return key;
+    }
+
+    /** What Jetty's start waits for first, on its own thread (the database's set-up); its failure cancels the console. */
+    void startAfter(Runnable gate) {
+        this.before = gate;
     }
 
     /**
@@ -93,6 +99,15 @@ final class HawtioConsole extends ServiceSupport {
     }
 
     private void startJetty() {
+        try {
+            before.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Hawtio console not started: {}", e.getMessage());
+            return;
+        }
+        if (isStoppingOrStopped()) {
+            return;
+        }
         // Hawtio reads its settings from system properties only. The management port's login guards it, so
         // Hawtio asks for none of its own; no proxy to other JVMs, no probing of this machine's addresses.
         System.setProperty("hawtio.authenticationEnabled", "false");

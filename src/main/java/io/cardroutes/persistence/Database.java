@@ -81,6 +81,9 @@ public final class Database extends ServiceSupport {
                     "hibernate.hbm2ddl.auto", "none",
                     // persistence.xml lists the entities: no reading every class file of the jar for more
                     "hibernate.archive.scanner", DisabledScanner.class.getName(),
+                    // the entities' named queries are parsed on first use, not all at the start: HQL's parser
+                    // (ANTLR) and its compilation were about a second of the start's CPU on two cores
+                    "hibernate.query.startup_check", false,
                     // no JSON or XML columns: without these Hibernate builds two Jackson mappers at every
                     // start, with every Jackson module on the class path (Joda's, for OpenAPI, among them)
                     "hibernate.type.json_format_mapper", NO_FORMAT,

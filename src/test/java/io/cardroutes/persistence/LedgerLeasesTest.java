@@ -66,6 +66,26 @@ class LedgerLeasesTest {
         database.stop();
     }
 
+    /** Hibernate no longer parses them at the start (Database: hibernate.query.startup_check), so the build does. */
+    @Test
+    void every_named_query_of_the_entities_compiles() {
+        List<String> names = new ArrayList<>();
+        for (Class<?> entity : List.of(CardRequestEntity.class, BatchEntity.class, BatchItemEntity.class)) {
+            for (jakarta.persistence.NamedQuery query : entity.getAnnotationsByType(jakarta.persistence.NamedQuery.class)) {
+                names.add(query.name());
+            }
+        }
+        assertThat(names).hasSize(5);
+        jakarta.persistence.EntityManager em = database.emf().createEntityManager();
+        try {
+            for (String name : names) {
+                assertThat(em.createNamedQuery(name)).as(name).isNotNull();
+            }
+        } finally {
+            em.close();
+        }
+    }
+
     @Test
     void a_live_instance_s_in_flight_request_is_never_adopted_by_another() throws Exception {
         Ledger a = ledger("host-a:8080", fixed(start));
