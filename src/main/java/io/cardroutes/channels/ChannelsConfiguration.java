@@ -2,6 +2,7 @@ package io.cardroutes.channels;
 
 import java.util.concurrent.TimeUnit;
 
+import io.cardroutes.ContextEvents;
 import io.cardroutes.Settings;
 import io.cardroutes.enkash.TokenProvider;
 import io.cardroutes.persistence.OutcomeWriter;
@@ -13,7 +14,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,27 +60,8 @@ public class ChannelsConfiguration implements CamelConfiguration {
         ProblemVertx vertx = new ProblemVertx(new VertxOptions().setWorkerPoolSize(settings.integer("app.http.worker-threads")));
         registry.bind("vertx", vertx);
         // platform-http closes only a Vert.x it made itself: this one closes once every server on it has stopped
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            {
-                // without these, Camel raised every exchange's events (created, sending, sent, ...) for this notifier
-                setIgnoreExchangeEvents(true);
-                setIgnoreRouteEvents(true);
-                setIgnoreServiceEvents(true);
-                setIgnoreStepEvents(true);
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStoppedEvent;
-            }
-
-            @Override
-            public void notify(CamelEvent event) throws Exception {
-                if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                }
-            }
-        });
+        ContextEvents.on(context, CamelEvent.CamelContextStoppedEvent.class,
+                event -> vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
         HttpServerSetup.install(context, settings.integer("app.http.port"),
                 settings.longValue("app.http.max-body-bytes"));
         if (guard.keyCount() == 0) {

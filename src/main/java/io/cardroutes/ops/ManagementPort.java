@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URL;
 import java.net.UnknownHostException;
 
+import io.cardroutes.ContextEvents;
 import io.cardroutes.Settings;
 import io.cardroutes.persistence.Database;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -18,7 +19,6 @@ import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,28 +112,13 @@ public class ManagementPort implements CamelConfiguration {
         if (console != null) {
             // Jetty (about 2 s of CPU) starts in the background once Camel has started and the database is set
             // up (readiness waits for both): started earlier, on two cores it slowed down what readiness waits for
-            context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-                {
-                    setIgnoreExchangeEvents(true); // consulted for none of the requests' events
-                    setIgnoreRouteEvents(true);
-                    setIgnoreServiceEvents(true);
-                    setIgnoreStepEvents(true);
+            ContextEvents.on(context, CamelEvent.CamelContextStartedEvent.class, event -> {
+                CamelContext started = event.getContext();
+                Database database = started.hasService(Database.class);
+                if (database != null) {
+                    console.startAfter(database::awaitReady);
                 }
-
-                @Override
-                public boolean isEnabled(CamelEvent event) {
-                    return event instanceof CamelEvent.CamelContextStartedEvent;
-                }
-
-                @Override
-                public void notify(CamelEvent event) throws Exception {
-                    CamelContext started = ((CamelEvent.CamelContextEvent) event).getContext();
-                    Database database = started.hasService(Database.class);
-                    if (database != null) {
-                        console.startAfter(database::awaitReady);
-                    }
-                    started.addService(console, true, true);
-                }
+                started.addService(console, true, true);
             });
         }
         String access = (operations ? "reads, route control and the bundle's operations" : "read-only") + ", "
