@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.persistence.EntityManager;
 
 /**
@@ -26,7 +27,8 @@ import jakarta.persistence.EntityManager;
  */
 public class BatchLedger {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** An ObjectMapper's factory: its generators write an entry map with {@code writeObject}. */
+    private static final JsonFactory JSON = new ObjectMapper().getFactory();
 
     private final Database database;
     private final GroupCommit writes;
@@ -79,14 +81,7 @@ public class BatchLedger {
             json.writeStartArray();
             items.forEach(item -> {
                 try {
-                    json.writeStartObject();
-                    json.writeStringField("requestId", item.getRequestId());
-                    json.writeStringField("status", item.getStatus());
-                    json.writeStringField("enKashCardId", item.getEnkashCardId());
-                    json.writeStringField("maskedNumber", item.getMaskedNumber());
-                    json.writeStringField("error", item.getError());
-                    json.writeBooleanField("replay", item.isReplay());
-                    json.writeEndObject();
+                    json.writeObject(entry(item));
                     em.detach(item);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -158,16 +153,21 @@ public class BatchLedger {
     public static List<Map<String, Object>> entries(List<BatchItemEntity> items) {
         List<Map<String, Object>> entries = new ArrayList<>(items.size());
         for (BatchItemEntity item : items) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("requestId", item.getRequestId());
-            entry.put("status", item.getStatus());
-            entry.put("enKashCardId", item.getEnkashCardId());
-            entry.put("maskedNumber", item.getMaskedNumber());
-            entry.put("error", item.getError());
-            entry.put("replay", item.isReplay());
-            entries.add(entry);
+            entries.add(entry(item));
         }
         return entries;
+    }
+
+    /** One outcome as the results file and the JMS array reply show it. */
+    private static Map<String, Object> entry(BatchItemEntity item) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("requestId", item.getRequestId());
+        entry.put("status", item.getStatus());
+        entry.put("enKashCardId", item.getEnkashCardId());
+        entry.put("maskedNumber", item.getMaskedNumber());
+        entry.put("error", item.getError());
+        entry.put("replay", item.isReplay());
+        return entry;
     }
 
     private static String text(Instant instant) {
