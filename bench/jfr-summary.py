@@ -66,37 +66,37 @@ def cpu(path, class_regex=None):
             print(pct(v, total), k)
 
 
-def callees(path, regex, depth=4):
-    rx, total, hit, below = re.compile(regex), 0, 0, collections.Counter()
+def matching(path, regex):
+    """Total CPU samples with a stack, and (frames, indexes of the frames matching regex) of those that match."""
+    rx, total, hits = re.compile(regex), 0, []
     for _, frames, _ in events(path, "jdk.ExecutionSample"):
-        if not frames:
-            continue
-        total += 1
-        idx = [i for i, f in enumerate(frames) if rx.search(f)]
-        if not idx:
-            continue
-        hit += 1
+        if frames:
+            total += 1
+            idx = [i for i, f in enumerate(frames) if rx.search(f)]
+            if idx:
+                hits.append((frames, idx))
+    print(f"total {total}, matching {len(hits)} ({pct(len(hits), total).strip()})")
+    return total, hits
+
+
+def callees(path, regex, depth=4):
+    below = collections.Counter()
+    total, hits = matching(path, regex)
+    for frames, idx in hits:
         outer = idx[-1]
         for d in range(1, depth + 1):
             if outer - d >= 0:
                 below[(d, frames[outer - d])] += 1
-    print(f"total {total}, matching {hit} ({pct(hit, total).strip()})")
     for (d, f), v in sorted(below.items(), key=lambda kv: (kv[0][0], -kv[1])):
         if v * 300 >= total:
             print("  " * d + pct(v, total), f)
 
 
 def callers(path, regex, depth=6):
-    rx, total, hit, above = re.compile(regex), 0, 0, collections.Counter()
-    for _, frames, _ in events(path, "jdk.ExecutionSample"):
-        if not frames:
-            continue
-        total += 1
-        idx = [i for i, f in enumerate(frames) if rx.search(f)]
-        if idx:
-            hit += 1
-            above[" <- ".join(short(f) for f in frames[idx[0]:idx[0] + depth + 1])] += 1
-    print(f"total {total}, matching {hit} ({pct(hit, total).strip()})")
+    above = collections.Counter()
+    total, hits = matching(path, regex)
+    for frames, idx in hits:
+        above[" <- ".join(short(f) for f in frames[idx[0]:idx[0] + depth + 1])] += 1
     for k, v in above.most_common(15):
         print(pct(v, total), k)
 
