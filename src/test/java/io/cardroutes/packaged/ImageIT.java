@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardroutes.support.PrivatePlace;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,11 +145,15 @@ class ImageIT {
                             HttpResponse.BodyHandlers.ofString());
                     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
                     assertThat(JSON.readTree(created.body()).get("status").asText()).isEqualTo("CREATED");
-                    try (ResultSet rs = st.executeQuery("select status from " + schema
-                            + ".card_request where request_id = 'IMG-1'")) {
-                        assertThat(rs.next()).isTrue();
-                        assertThat(rs.getString(1)).isEqualTo("CREATED");
-                    }
+                    // the answer comes from the pipeline; its row's outcome is committed by the next group
+                    // commit, just after (the claim, committed before the call, is there already)
+                    Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                        try (ResultSet rs = st.executeQuery("select status from " + schema
+                                + ".card_request where request_id = 'IMG-1'")) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getString(1)).isEqualTo("CREATED");
+                        }
+                    });
 
                     java.destroy(); // SIGTERM, as `docker stop` and Kubernetes send it
                     assertThat(container.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
